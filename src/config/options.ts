@@ -1,0 +1,137 @@
+import type { AuthPasetoErrorCode } from '../errors';
+import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+
+/** PASETO versions we produce and accept. */
+export type PasetoVersion = 3 | 4;
+/** PASETO purposes: `local` (encrypted, symmetric key) or `public` (signed, key pair). */
+export type PasetoPurpose = 'local' | 'public';
+/** Where an HTTP request may carry its token. */
+export type HttpTokenLocation = 'headers' | 'json' | 'query' | 'cookies';
+/** Where a Socket.IO handshake may carry its token. */
+export type SocketTokenLocation = 'auth' | 'headers' | 'query';
+/** Key material: a PASERK / base64url / hex / PEM string, or raw bytes. */
+export type KeyMaterial = string | Uint8Array;
+
+/**
+ * One key of a key ring (option `keys`). Give the material inline or as a file path.
+ * Local keys: `secretKey` (PASERK `k4.local.…`, or 32 bytes as base64url or hex).
+ * Public keys: `privateKey` (PASERK `k4.secret.…` or PEM) signs, `publicKey`
+ * (PASERK `k4.public.…` or PEM) verifies; a private key implies its public key.
+ */
+export interface PasetoKeyOptions {
+  /** PASETO version of the key; defaults to the top-level `version`. */
+  version?: PasetoVersion;
+  /** Purpose of the key; defaults to the top-level `purpose`. */
+  purpose?: PasetoPurpose;
+  secretKey?: KeyMaterial;
+  secretKeyFile?: string;
+  privateKey?: KeyMaterial;
+  privateKeyFile?: string;
+  publicKey?: KeyMaterial;
+  publicKeyFile?: string;
+}
+
+/**
+ * Options of {@link PasetoAuthService}: the camelCase of fastapi-paseto's `authpaseto_*`
+ * settings, plus ours. Every field is optional but key material; unknown fields are refused.
+ */
+export interface PasetoAuthOptions {
+  /** Where HTTP requests carry tokens, searched in this order. Default `['headers']`. */
+  tokenLocation?: HttpTokenLocation[];
+  /** Where socket handshakes carry tokens, searched in this order. Default `['auth', 'headers', 'query']`. */
+  websocketTokenLocation?: SocketTokenLocation[];
+  /** Purpose of new tokens and of the top-level key. Default `'local'`. */
+  purpose?: PasetoPurpose;
+  /** Version of new tokens and of the top-level key. Default `4`. */
+  version?: PasetoVersion;
+  /** Symmetric key for `local` tokens. */
+  secretKey?: KeyMaterial;
+  secretKeyFile?: string;
+  /** Signing key for `public` tokens. */
+  privateKey?: KeyMaterial;
+  privateKeyFile?: string;
+  /** Verification key for `public` tokens. */
+  publicKey?: KeyMaterial;
+  publicKeyFile?: string;
+  /**
+   * Key ring for rotation. The first key signs new tokens (it must hold signing material);
+   * every key verifies. Tokens name their key by PASERK id (`kid` in the footer).
+   * When given, the top-level key fields must be absent.
+   */
+  keys?: PasetoKeyOptions[];
+  /** Seconds of clock skew accepted on `exp`, `nbf` and `iat`. Default `0`. */
+  decodeLeeway?: number;
+  /** `iss` put on new tokens. */
+  encodeIssuer?: string;
+  /** Required `iss` of verified tokens (one of these). */
+  decodeIssuer?: string | string[];
+  /** Required `aud` of verified tokens: a token passes when its `aud` shares a value with this. */
+  decodeAudience?: string | string[];
+  /** Refuse tokens without `exp`. Default `false` (as fastapi-paseto). */
+  requireExpiry?: boolean;
+  /** Check the denylist on verification. Default `false`. */
+  denylistEnabled?: boolean;
+  /** Token types whose revocation is checked. Default `['access', 'refresh']`. */
+  denylistTokenChecks?: string[];
+  /** The denylist store. Default: an in-memory store. */
+  denylist?: DenylistStore;
+  /** fastapi-paseto's `token_in_denylist_loader`: true when the token is revoked; may be async. */
+  tokenInDenylistLoader?: TokenInDenylistLoader;
+  /** Header carrying the token. Default `'Authorization'`. */
+  headerName?: string;
+  /** Scheme before the token in the header; `null` for a bare token. Default `'Bearer'`. */
+  headerType?: string | null;
+  /** JSON body key of the token. Default `'access_token'`. */
+  jsonKey?: string;
+  /** JSON body key of a refresh token. Default `'refresh_token'`. */
+  jsonRefreshKey?: string;
+  /** Prefix before the token in the JSON value; `null` for a bare token. Default `null`. */
+  jsonType?: string | null;
+  /** Query parameter of HTTP requests (location `query`). Default `'token'`. */
+  queryKey?: string;
+  /** Query parameter of socket handshakes. Default `'token'`. */
+  websocketQueryKey?: string;
+  /** Prefix before the token in the socket query value; `null` for a bare token. Default `null`. */
+  websocketQueryType?: string | null;
+  /** Lifetime of access tokens in seconds, or `false` for none. Default `900`. */
+  accessTokenExpires?: number | false;
+  /** Lifetime of refresh tokens in seconds, or `false`. Default 30 days. */
+  refreshTokenExpires?: number | false;
+  /** Lifetime of custom-type tokens in seconds, or `false`. Default 30 days. */
+  otherTokenExpires?: number | false;
+  /** Claim holding roles: a list, or a space-separated string (as OAuth `scope`). Default `'roles'`. */
+  rolesClaim?: string;
+  /** HTTP status per error code, e.g. `{ invalid_token: 422 }`. */
+  statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
+  /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
+  verifiedTokenCacheSize?: number;
+}
+
+/** {@link PasetoAuthOptions} with every default filled in and validated; frozen. */
+export interface ResolvedPasetoConfig {
+  readonly tokenLocation: readonly HttpTokenLocation[];
+  readonly websocketTokenLocation: readonly SocketTokenLocation[];
+  readonly purpose: PasetoPurpose;
+  readonly version: PasetoVersion;
+  readonly decodeLeeway: number;
+  readonly encodeIssuer: string | undefined;
+  readonly decodeIssuer: readonly string[] | undefined;
+  readonly decodeAudience: readonly string[] | undefined;
+  readonly requireExpiry: boolean;
+  readonly denylistEnabled: boolean;
+  readonly denylistTokenChecks: readonly string[];
+  readonly headerName: string;
+  readonly headerType: string | null;
+  readonly jsonKey: string;
+  readonly jsonRefreshKey: string;
+  readonly jsonType: string | null;
+  readonly queryKey: string;
+  readonly websocketQueryKey: string;
+  readonly websocketQueryType: string | null;
+  readonly accessTokenExpires: number | false;
+  readonly refreshTokenExpires: number | false;
+  readonly otherTokenExpires: number | false;
+  readonly rolesClaim: string;
+  readonly statusCodes: Readonly<Record<AuthPasetoErrorCode, number>>;
+  readonly verifiedTokenCacheSize: number;
+}

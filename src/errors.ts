@@ -1,0 +1,123 @@
+import { HttpError } from 'routing-controllers';
+
+/**
+ * Stable, machine-readable codes of every authentication failure (DESIGN §3).
+ * Clients may branch on these; messages may be reworded, codes never are.
+ */
+export type AuthPasetoErrorCode =
+  | 'token_missing'
+  | 'bad_header'
+  | 'invalid_token'
+  | 'invalid_version'
+  | 'invalid_purpose'
+  | 'token_expired'
+  | 'token_not_active'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  | 'token_revoked'
+  | 'wrong_token_type'
+  | 'fresh_token_required'
+  | 'insufficient_role'
+  | 'invalid_argument'
+  | 'user_not_found'
+  | 'denylist_unavailable';
+
+/** The default HTTP status of each code; override per code with the `statusCodes` option. */
+export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>> = Object.freeze({
+  token_missing: 401,
+  bad_header: 400,
+  invalid_token: 401,
+  invalid_version: 401,
+  invalid_purpose: 401,
+  token_expired: 401,
+  token_not_active: 401,
+  invalid_issuer: 401,
+  invalid_audience: 401,
+  token_revoked: 401,
+  wrong_token_type: 401,
+  fresh_token_required: 401,
+  insufficient_role: 403,
+  invalid_argument: 400,
+  user_not_found: 401,
+  denylist_unavailable: 503,
+});
+
+/** Every code, for validation of `statusCodes` and for exhaustive tests. */
+export const AUTH_PASETO_ERROR_CODES = Object.freeze(Object.keys(DEFAULT_STATUS_CODES)) as readonly AuthPasetoErrorCode[];
+
+/** The exact messages of DESIGN §3 that do not depend on the request. */
+export const ErrorMessages = Object.freeze({
+  tokenMissing: 'PASETO Authorization Token required',
+  invalidFormat: 'Invalid PASETO format',
+  decryptFailed: 'Failed to decrypt.',
+  verifyFailed: 'Failed to verify.',
+  invalidBase64: 'Invalid base64 encoding',
+  expired: 'Token expired.',
+  notActive: 'Token has not been activated yet.',
+  issuerMissing: "Token is missing the 'iss' claim",
+  issuerInvalid: 'Token issuer is not valid',
+  audienceInvalid: 'aud verification failed.',
+  revoked: 'Token has been revoked',
+  notFresh: 'PASETO access token is not fresh',
+  insufficientRole: 'Token lacks a required role',
+  freshAndRefresh: 'fresh and refresh_token cannot be True at the same time',
+  userNotFound: 'User not found',
+  denylistUnavailable: 'Token revocation status is unavailable',
+});
+
+/** The JSON body an HTTP client or a socket `connect_error` receives. */
+export interface AuthPasetoErrorBody {
+  name: string;
+  message: string;
+  code: AuthPasetoErrorCode;
+  status: number;
+}
+
+/**
+ * The one error class of every authentication failure. It is an `HttpError`, so
+ * routing-controllers renders it with its own status; its message never holds a token or a URL.
+ */
+export class AuthPasetoError extends HttpError {
+  /** Stable machine-readable code, see {@link AuthPasetoErrorCode}. */
+  readonly code: AuthPasetoErrorCode;
+
+  /**
+   * @param code - the stable code
+   * @param message - the human-readable message (DESIGN §3)
+   * @param status - the HTTP status; defaults to the code's default status
+   */
+  constructor(code: AuthPasetoErrorCode, message: string, status: number = DEFAULT_STATUS_CODES[code]) {
+    super(status, message);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'AuthPasetoError';
+    this.code = code;
+  }
+
+  /** The HTTP status (an alias of `httpCode`). */
+  get status(): number {
+    return this.httpCode;
+  }
+
+  /** The body routing-controllers and our handlers send. */
+  toJSON(): AuthPasetoErrorBody {
+    return { name: this.name, message: this.message, code: this.code, status: this.httpCode };
+  }
+}
+
+/** Thrown at construction when the options are wrong; `field` names the option at fault. */
+export class PasetoConfigError extends Error {
+  /** The option (dotted path) at fault. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`Invalid PASETO configuration: ${field}: ${message}`);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'PasetoConfigError';
+    this.field = field;
+  }
+}
+
+/** True for an {@link AuthPasetoError}, also one from another copy of this package. */
+export function isAuthPasetoError(value: unknown): value is AuthPasetoError {
+  return value instanceof AuthPasetoError || (value instanceof Error && value.name === 'AuthPasetoError' && typeof (value as { code?: unknown }).code === 'string');
+}
