@@ -52,6 +52,8 @@ export const ErrorMessages = Object.freeze({
   decryptFailed: 'Failed to decrypt.',
   verifyFailed: 'Failed to verify.',
   invalidBase64: 'Invalid base64 encoding',
+  expiryMissing: "Token is missing the 'exp' claim",
+  subjectMissing: "Token is missing the 'sub' claim",
   expired: 'Token expired.',
   notActive: 'Token has not been activated yet.',
   issuerMissing: "Token is missing the 'iss' claim",

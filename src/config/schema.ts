@@ -1,0 +1,144 @@
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
+import { AUTH_PASETO_ERROR_CODES } from '../errors';
+import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+import type {
+  HttpTokenLocation,
+  KeyMaterial,
+  PasetoAuthOptions,
+  PasetoKeyOptions,
+  PasetoPurpose,
+  PasetoVersion,
+  SocketTokenLocation,
+} from './options';
+
+export const HTTP_LOCATIONS: readonly HttpTokenLocation[] = ['headers', 'json', 'query', 'cookies'];
+export const SOCKET_LOCATIONS: readonly SocketTokenLocation[] = ['auth', 'headers', 'query'];
+
+/** A rule as a class-validator decorator with our own message. */
+function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name, validator: { validate: test, defaultMessage: () => message } }, options);
+}
+
+const isKeyMaterial = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || value instanceof Uint8Array;
+const isLifetime = (value: unknown): boolean => value === false || (typeof value === 'number' && Number.isFinite(value) && value > 0);
+const isStringOrList = (value: unknown): boolean =>
+  (typeof value === 'string' && value !== '') ||
+  (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry !== ''));
+const isStatusCodes = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.entries(value).every(
+    ([code, status]) => (AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code) && Number.isInteger(status) && status >= 100 && status <= 599,
+  );
+const isDenylistStore = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as DenylistStore).isRevoked === 'function' &&
+  typeof (value as DenylistStore).revoke === 'function';
+const isKeyList = (value: unknown): boolean => Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'object' && entry !== null);
+
+const KEY_MATERIAL = 'expected a non-empty string (PASERK, PEM, base64url or hex) or a Uint8Array';
+const FILE_PATH = 'expected a non-empty file path';
+
+/** The validation schema of {@link PasetoAuthOptions}; every property must be listed so unknown ones are refused. */
+export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
+  @IsOptional() @IsArray({ message: 'expected a list' }) @ArrayNotEmpty({ message: 'expected at least one location' })
+  @IsIn(HTTP_LOCATIONS, { each: true, message: `expected each location to be one of ${HTTP_LOCATIONS.join(', ')}` })
+  tokenLocation!: HttpTokenLocation[];
+
+  @IsOptional() @IsArray({ message: 'expected a list' }) @ArrayNotEmpty({ message: 'expected at least one location' })
+  @IsIn(SOCKET_LOCATIONS, { each: true, message: `expected each location to be one of ${SOCKET_LOCATIONS.join(', ')}` })
+  websocketTokenLocation!: SocketTokenLocation[];
+
+  @IsOptional() @IsIn(['local', 'public'], { message: "expected 'local' or 'public'" })
+  purpose!: PasetoPurpose;
+
+  @IsOptional() @IsIn([3, 4], { message: 'expected 3 or 4' })
+  version!: PasetoVersion;
+
+  @IsOptional() @rule('keyMaterial', isKeyMaterial, KEY_MATERIAL) secretKey!: KeyMaterial;
+  @IsOptional() @IsString({ message: FILE_PATH }) @IsNotEmpty({ message: FILE_PATH }) secretKeyFile!: string;
+  @IsOptional() @rule('keyMaterial', isKeyMaterial, KEY_MATERIAL) privateKey!: KeyMaterial;
+  @IsOptional() @IsString({ message: FILE_PATH }) @IsNotEmpty({ message: FILE_PATH }) privateKeyFile!: string;
+  @IsOptional() @rule('keyMaterial', isKeyMaterial, KEY_MATERIAL) publicKey!: KeyMaterial;
+  @IsOptional() @IsString({ message: FILE_PATH }) @IsNotEmpty({ message: FILE_PATH }) publicKeyFile!: string;
+
+  @IsOptional() @rule('keyList', isKeyList, 'expected a non-empty list of key objects')
+  keys!: PasetoKeyOptions[];
+
+  @IsOptional() @rule('seconds', (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'expected a number of seconds >= 0')
+  decodeLeeway!: number;
+
+  @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' })
+  encodeIssuer!: string;
+
+  @IsOptional() @rule('stringOrList', isStringOrList, 'expected a non-empty string or a non-empty list of strings')
+  decodeIssuer!: string | string[];
+
+  @IsOptional() @rule('stringOrList', isStringOrList, 'expected a non-empty string or a non-empty list of strings')
+  decodeAudience!: string | string[];
+
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) requireExpiry!: boolean;
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) denylistEnabled!: boolean;
+
+  @IsOptional() @IsArray({ message: 'expected a list of token types' }) @IsString({ each: true, message: 'expected a list of token types' })
+  denylistTokenChecks!: string[];
+
+  @IsOptional() @rule('denylistStore', isDenylistStore, 'expected an object with isRevoked(token) and revoke(jti, expiresAt) methods')
+  denylist!: DenylistStore;
+
+  @IsOptional() @rule('function', (v) => typeof v === 'function', 'expected a function (token) => boolean | Promise<boolean>')
+  tokenInDenylistLoader!: TokenInDenylistLoader;
+
+  @IsOptional() @IsString({ message: 'expected a header name' }) @IsNotEmpty({ message: 'expected a header name' }) headerName!: string;
+  @ValidateIf((o: PasetoAuthOptionsSchema) => o.headerType !== undefined && o.headerType !== null)
+  @IsString({ message: 'expected a string or null' }) @IsNotEmpty({ message: 'expected a non-empty string or null' })
+  headerType!: string | null;
+  @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) jsonKey!: string;
+  @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) jsonRefreshKey!: string;
+  @ValidateIf((o: PasetoAuthOptionsSchema) => o.jsonType !== undefined && o.jsonType !== null)
+  @IsString({ message: 'expected a string or null' }) @IsNotEmpty({ message: 'expected a non-empty string or null' })
+  jsonType!: string | null;
+  @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) queryKey!: string;
+  @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) websocketQueryKey!: string;
+  @ValidateIf((o: PasetoAuthOptionsSchema) => o.websocketQueryType !== undefined && o.websocketQueryType !== null)
+  @IsString({ message: 'expected a string or null' }) @IsNotEmpty({ message: 'expected a non-empty string or null' })
+  websocketQueryType!: string | null;
+
+  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') accessTokenExpires!: number | false;
+  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') refreshTokenExpires!: number | false;
+  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') otherTokenExpires!: number | false;
+
+  @IsOptional() @IsString({ message: 'expected a claim name' }) @IsNotEmpty({ message: 'expected a claim name' }) rolesClaim!: string;
+
+  @IsOptional() @rule('statusCodes', isStatusCodes, 'expected { <error code>: <HTTP status 100-599> } with known error codes')
+  statusCodes!: Partial<Record<(typeof AUTH_PASETO_ERROR_CODES)[number], number>>;
+
+  @IsOptional() @IsInt({ message: 'expected a whole number >= 0' }) @Min(0, { message: 'expected a whole number >= 0' })
+  verifiedTokenCacheSize!: number;
+}
+
+/** Fields of a `keys` entry and their rules; checked by hand since entries are plain objects. */
+export const KEY_ENTRY_FIELDS: Readonly<Record<keyof PasetoKeyOptions, (value: unknown) => string | null>> = {
+  version: (v) => (v === 3 || v === 4 ? null : 'expected 3 or 4'),
+  purpose: (v) => (v === 'local' || v === 'public' ? null : "expected 'local' or 'public'"),
+  secretKey: (v) => (isKeyMaterial(v) ? null : KEY_MATERIAL),
+  privateKey: (v) => (isKeyMaterial(v) ? null : KEY_MATERIAL),
+  publicKey: (v) => (isKeyMaterial(v) ? null : KEY_MATERIAL),
+  secretKeyFile: (v) => (typeof v === 'string' && v !== '' ? null : FILE_PATH),
+  privateKeyFile: (v) => (typeof v === 'string' && v !== '' ? null : FILE_PATH),
+  publicKeyFile: (v) => (typeof v === 'string' && v !== '' ? null : FILE_PATH),
+};

@@ -1,0 +1,319 @@
+import { Inject, Service, Token } from 'typedi';
+import { AuthPasetoError, ErrorMessages, isAuthPasetoError, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
+import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
+import { resolveOptions } from './config/resolve';
+import { KeyRing, type PasetoKey } from './keys/key-ring';
+import { decodeToken, encodeToken } from './tokens/protocol';
+import { audienceMatches, buildClaims, checkClaimsInput, parseTime } from './tokens/claims';
+import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
+import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
+import type { DenylistStore, TokenInDenylistLoader } from './denylist/store';
+import { MemoryDenylist } from './denylist/memory';
+import type {
+  AuthenticateOptions,
+  CreateAccessTokenOptions,
+  CreateCustomTokenOptions,
+  CreateRefreshTokenOptions,
+  CreateTokenBaseOptions,
+  RoleRequirement,
+  VerifiedToken,
+  VerifyTokenOptions,
+} from './tokens/types';
+
+/** The typedi token of the options: `Container.set(PASETO_CONFIG, options)` before `Container.get(PasetoAuthService)`. */
+export const PASETO_CONFIG = new Token<PasetoAuthOptions>('paseto-controllers.config');
+
+/** Failures that an optional route treats as "no usable token" (fastapi-paseto's decode errors). */
+const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPasetoErrorCode>([
+  'invalid_token',
+  'token_expired',
+  'token_not_active',
+  'invalid_issuer',
+  'invalid_audience',
+]);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/**
+ * Creates, verifies and revokes PASETO tokens: the one façade the HTTP and Socket.IO adapters call.
+ * Construct it by hand with options, or through typedi with {@link PASETO_CONFIG}.
+ * Options are validated and keys imported once, here: a mistake throws {@link PasetoConfigError}.
+ */
+@Service()
+export class PasetoAuthService {
+  /** The options with every default filled in. */
+  readonly config: ResolvedPasetoConfig;
+  private readonly keyRing: KeyRing;
+  private readonly denylist: DenylistStore;
+  private readonly denylistLoader: TokenInDenylistLoader | undefined;
+  private readonly cache: VerifiedTokenCache;
+  private readonly useKid: boolean;
+
+  constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
+    const resolved = resolveOptions(options);
+    this.config = resolved.config;
+    this.keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
+    this.useKid = options.keys !== undefined;
+    this.denylist = options.denylist ?? new MemoryDenylist();
+    this.denylistLoader = options.tokenInDenylistLoader;
+    this.cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+  }
+
+  /** An access token (`type: 'access'`), fresh when `fresh: true`. */
+  createAccessToken(options: CreateAccessTokenOptions): Promise<string> {
+    return this.issue('access', options, options.fresh ?? false);
+  }
+
+  /** A refresh token (`type: 'refresh'`). */
+  createRefreshToken(options: CreateRefreshTokenOptions): Promise<string> {
+    return this.issue('refresh', options, undefined);
+  }
+
+  /** A token of a custom `type`. */
+  createToken(options: CreateCustomTokenOptions): Promise<string> {
+    return this.issue(options.type, options, options.type === 'access' ? (options.fresh ?? false) : undefined);
+  }
+
+  /**
+   * Verifies a token and what the caller requires of it, in fastapi-paseto's order: format,
+   * version and purpose, key, time claims, issuer, audience, denylist, type, freshness.
+   * @throws AuthPasetoError with the code of the first failed check
+   */
+  async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<VerifiedToken> {
+    this.checkRequirement(options);
+    const entry = this.open(token, options);
+    await this.checkDenylist(entry.verified);
+    this.checkType(entry.verified, options);
+    return entry.verified;
+  }
+
+  /**
+   * The whole requirement of a route or namespace for a token found (or not) in a request:
+   * `null` means anonymous, allowed only with `optional`.
+   */
+  async authenticate(token: string | undefined, options: AuthenticateOptions = {}): Promise<VerifiedToken | null> {
+    this.checkRequirement(options);
+    if (token === undefined || token === '') {
+      if (options.optional) return null;
+      throw this.error('token_missing', ErrorMessages.tokenMissing);
+    }
+    try {
+      return await this.verifyToken(token, options);
+    } catch (error) {
+      if (options.optional && isAuthPasetoError(error) && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
+      throw error;
+    }
+  }
+
+  /** The roles of a token: its `rolesClaim` as a list, or a space-separated string split (as OAuth `scope`). */
+  rolesOf(verified: VerifiedToken): string[] {
+    const value = verified.claims[this.config.rolesClaim];
+    if (typeof value === 'string') return value.split(/\s+/).filter((role) => role !== '');
+    if (Array.isArray(value)) return value.filter((role): role is string => typeof role === 'string');
+    return [];
+  }
+
+  /** Throws `insufficient_role` unless the token holds every `all` role and, when `any` is given, one of them. */
+  checkRoles(verified: VerifiedToken, requirement: RoleRequirement): void {
+    const { all = [], any = [] } = requirement;
+    if (all.length === 0 && any.length === 0) return;
+    const roles = new Set(this.rolesOf(verified));
+    if (!all.every((role) => roles.has(role)) || (any.length > 0 && !any.some((role) => roles.has(role)))) {
+      throw this.error('insufficient_role', ErrorMessages.insufficientRole);
+    }
+  }
+
+  /**
+   * Puts a token's `jti` on the denylist until its `exp`. Takes a token string (any type; it must
+   * still verify) or a {@link VerifiedToken}.
+   */
+  async revokeToken(token: string | VerifiedToken): Promise<void> {
+    if (!this.config.denylistEnabled) {
+      throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
+    }
+    const verified = typeof token === 'string' ? this.open(token, {}).verified : token;
+    try {
+      await this.denylist.revoke(verified.jti, verified.expiresAt);
+    } catch {
+      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+    }
+  }
+
+  /** An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`). */
+  error(code: AuthPasetoErrorCode, message: string): AuthPasetoError {
+    return new AuthPasetoError(code, message, this.config.statusCodes[code]);
+  }
+
+  /** PASERK ids of the configured keys, the signing key first. */
+  get keyIds(): readonly string[] {
+    return this.keyRing.keys.map((key) => key.kid);
+  }
+
+  private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
+    const key = this.signingKey(options.purpose);
+    const now = Date.now();
+    const input = {
+      subject: options.subject,
+      type,
+      fresh,
+      now,
+      expiresAt: this.expiryOf(type, options.expiresIn, now),
+      issuer: options.issuer ?? this.config.encodeIssuer,
+      audience: options.audience,
+      userClaims: options.userClaims,
+    };
+    checkClaimsInput(input);
+    const payload = encoder.encode(JSON.stringify(buildClaims(input)));
+    const footer = encodeFooter(options.footer, this.useKid ? key.kid : undefined);
+    const token = encodeToken(key, payload, footer, assertionBytes(options.implicitAssertion));
+    return options.base64Encode ? Buffer.from(token, 'utf8').toString('base64') : token;
+  }
+
+  private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
+    const wanted = purpose ?? this.config.purpose;
+    if (wanted !== 'local' && wanted !== 'public') throw new TypeError("purpose must be 'local' or 'public'");
+    const key = this.keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
+    if (!key) {
+      throw new PasetoConfigError(wanted === 'local' ? 'secretKey' : 'privateKey', `no key that can create ${wanted} tokens is configured`);
+    }
+    return key;
+  }
+
+  private expiryOf(type: string, expiresIn: number | Date | false | undefined, now: number): number | null {
+    if (expiresIn === false) return null;
+    if (expiresIn instanceof Date) {
+      if (Number.isNaN(expiresIn.getTime())) throw new TypeError('expiresIn must be a valid Date');
+      return expiresIn.getTime();
+    }
+    if (expiresIn !== undefined) {
+      if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn)) throw new TypeError('expiresIn must be seconds, a Date, or false');
+      return now + expiresIn * 1000;
+    }
+    const lifetime =
+      type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires;
+    return lifetime === false ? null : now + lifetime * 1000;
+  }
+
+  private checkRequirement(options: VerifyTokenOptions): void {
+    if (options.fresh && options.refreshToken) throw this.error('invalid_argument', ErrorMessages.freshAndRefresh);
+  }
+
+  /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
+  private open(token: string, options: VerifyTokenOptions): CachedVerification {
+    if (typeof token !== 'string' || token === '') throw this.error('token_missing', ErrorMessages.tokenMissing);
+    const paseto = options.base64Encoded ? this.fromBase64(token) : token;
+    const assertion = assertionBytes(options.implicitAssertion);
+    const now = Date.now();
+    const leewayMs = this.config.decodeLeeway * 1000;
+    let entry = this.cache.get(paseto, assertion, now, leewayMs);
+    if (entry === undefined) {
+      entry = this.decode(paseto, assertion);
+      this.checkTimes(entry, now, leewayMs);
+      this.cache.set(paseto, entry);
+    } else {
+      this.checkTimes(entry, now, leewayMs);
+    }
+    return entry;
+  }
+
+  private fromBase64(token: string): string {
+    if (!BASE64.test(token)) throw this.error('invalid_token', ErrorMessages.invalidBase64);
+    try {
+      return utf8.decode(Buffer.from(token, 'base64'));
+    } catch {
+      throw this.error('invalid_token', ErrorMessages.invalidBase64);
+    }
+  }
+
+  private decode(token: string, assertion: Uint8Array): CachedVerification {
+    let decoded;
+    try {
+      decoded = decodeToken(this.keyRing, token, assertion);
+    } catch (error) {
+      if (isAuthPasetoError(error)) throw this.error(error.code, error.message);
+      throw this.error('invalid_token', ErrorMessages.invalidFormat);
+    }
+    let claims: unknown;
+    try {
+      claims = JSON.parse(utf8.decode(decoded.payload));
+    } catch {
+      throw this.error('invalid_token', ErrorMessages.invalidFormat);
+    }
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
+    const record = claims as Record<string, unknown>;
+    const expiresAt = parseTime(record.exp);
+    const notBefore = parseTime(record.nbf);
+    if (Number.isNaN(expiresAt) || Number.isNaN(notBefore)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
+    if (expiresAt === undefined && this.config.requireExpiry) throw this.error('invalid_token', ErrorMessages.expiryMissing);
+    const subject = record.sub;
+    if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
+      throw this.error('invalid_token', ErrorMessages.subjectMissing);
+    }
+    this.checkIssuer(record.iss);
+    this.checkAudience(record.aud);
+    const verified: VerifiedToken = Object.freeze({
+      token,
+      claims: Object.freeze(record),
+      subject,
+      jti: typeof record.jti === 'string' ? record.jti : '',
+      type: typeof record.type === 'string' ? record.type : 'None',
+      fresh: record.fresh === true,
+      footer: decodeFooter(decoded.footer),
+      purpose: decoded.purpose,
+      version: decoded.version,
+      kid: decoded.key.kid,
+      expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
+    });
+    return { verified, assertion, expiresAt, notBefore };
+  }
+
+  private checkTimes(entry: CachedVerification, now: number, leewayMs: number): void {
+    if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) throw this.error('token_expired', ErrorMessages.expired);
+    if (entry.notBefore !== undefined && now + leewayMs < entry.notBefore) throw this.error('token_not_active', ErrorMessages.notActive);
+  }
+
+  private checkIssuer(iss: unknown): void {
+    const accepted = this.config.decodeIssuer;
+    if (accepted === undefined) return;
+    if (iss === undefined) throw this.error('invalid_issuer', ErrorMessages.issuerMissing);
+    if (typeof iss !== 'string' || !accepted.includes(iss)) throw this.error('invalid_issuer', ErrorMessages.issuerInvalid);
+  }
+
+  /** A token naming an audience is only for services that name theirs (as JWT's `aud` rule). */
+  private checkAudience(aud: unknown): void {
+    const accepted = this.config.decodeAudience;
+    if (accepted === undefined) {
+      if (aud !== undefined) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
+      return;
+    }
+    if (!audienceMatches(aud, accepted)) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
+  }
+
+  private async checkDenylist(verified: VerifiedToken): Promise<void> {
+    if (!this.config.denylistEnabled || !this.config.denylistTokenChecks.includes(verified.type)) return;
+    let revoked: boolean;
+    try {
+      revoked = (await this.denylist.isRevoked(verified)) || (this.denylistLoader !== undefined && (await this.denylistLoader(verified)));
+    } catch {
+      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+    }
+    if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
+  }
+
+  private checkType(verified: VerifiedToken, options: VerifyTokenOptions): void {
+    const actual = verified.type;
+    if (options.refreshToken) {
+      if (actual !== 'refresh') throw this.error('wrong_token_type', `Refresh token required but ${actual} provided`);
+      return;
+    }
+    const expected = options.type ?? 'access';
+    if (actual !== expected) {
+      const message = expected === 'access' ? `Access token required but ${actual} provided` : `${expected} token required but ${actual} provided`;
+      throw this.error('wrong_token_type', message);
+    }
+    if (options.fresh && !verified.fresh) throw this.error('fresh_token_required', ErrorMessages.notFresh);
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+
+/** Claims this library sets itself; `userClaims` may not use them. */
+export const RESERVED_CLAIMS: readonly string[] = Object.freeze(['aud', 'exp', 'fresh', 'iat', 'iss', 'jti', 'nbf', 'sub', 'type']);
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An instant as PASETO wants it: RFC 3339, whole seconds, UTC. */
+export function formatTime(milliseconds: number): string {
+  return new Date(Math.floor(milliseconds / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Milliseconds of an RFC 3339 claim; `undefined` when absent, `NaN` when malformed. */
+export function parseTime(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !RFC3339.test(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+/** What a new token says, before encoding. */
+export interface ClaimsInput {
+  subject: string | number;
+  type: string;
+  fresh?: boolean;
+  now: number;
+  /** Absolute expiry in milliseconds, or `null` for none. */
+  expiresAt: number | null;
+  issuer?: string;
+  audience?: string | readonly string[];
+  userClaims?: Readonly<Record<string, unknown>>;
+}
+
+/** Checks what a caller passes to `create*Token`; a programming mistake is a TypeError naming the argument. */
+export function checkClaimsInput(input: ClaimsInput): void {
+  const { subject, type, audience, issuer, userClaims, fresh } = input;
+  if (!((typeof subject === 'string' && subject !== '') || (typeof subject === 'number' && Number.isSafeInteger(subject)))) {
+    throw new TypeError('subject must be a non-empty string or a safe integer');
+  }
+  if (typeof type !== 'string' || type === '') throw new TypeError('type must be a non-empty string');
+  if (fresh !== undefined && typeof fresh !== 'boolean') throw new TypeError('fresh must be a boolean');
+  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) throw new TypeError('issuer must be a non-empty string');
+  if (
+    audience !== undefined &&
+    !(typeof audience === 'string' && audience !== '') &&
+    !(Array.isArray(audience) && audience.length > 0 && audience.every((entry) => typeof entry === 'string' && entry !== ''))
+  ) {
+    throw new TypeError('audience must be a non-empty string or a non-empty list of strings');
+  }
+  if (userClaims !== undefined) {
+    if (typeof userClaims !== 'object' || userClaims === null || Array.isArray(userClaims)) {
+      throw new TypeError('userClaims must be a plain object');
+    }
+    const reserved = RESERVED_CLAIMS.filter((name) => Object.hasOwn(userClaims, name));
+    if (reserved.length > 0) {
+      throw new TypeError(`userClaims cannot include reserved claims: ${reserved.join(', ')} (reserved: ${RESERVED_CLAIMS.join(', ')})`);
+    }
+  }
+}
+
+/** The claims of a new token, in fastapi-paseto's layout. */
+export function buildClaims(input: ClaimsInput): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    ...input.userClaims,
+    sub: input.subject,
+    type: input.type,
+    jti: randomUUID(),
+    iat: formatTime(input.now),
+    nbf: formatTime(input.now),
+  };
+  if (input.type === 'access') claims.fresh = input.fresh ?? false;
+  if (input.expiresAt !== null) claims.exp = formatTime(input.expiresAt);
+  if (input.issuer !== undefined) claims.iss = input.issuer;
+  if (input.audience !== undefined) claims.aud = typeof input.audience === 'string' ? input.audience : [...input.audience];
+  return claims;
+}
+
+/** True when the token's `aud` (string or list) shares a value with the accepted audiences. */
+export function audienceMatches(aud: unknown, accepted: readonly string[]): boolean {
+  if (typeof aud === 'string') return accepted.includes(aud);
+  return Array.isArray(aud) && aud.some((entry) => typeof entry === 'string' && accepted.includes(entry));
+}

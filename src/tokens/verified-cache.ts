@@ -1,0 +1,54 @@
+import type { VerifiedToken } from './types';
+
+/** A verified token with what re-checking it on a cache hit needs. */
+export interface CachedVerification {
+  readonly verified: VerifiedToken;
+  /** The implicit assertion it was verified with: a hit must present the same one. */
+  readonly assertion: Uint8Array;
+  /** `exp` and `nbf` in milliseconds (`undefined` when absent). */
+  readonly expiresAt: number | undefined;
+  readonly notBefore: number | undefined;
+}
+
+/**
+ * A bounded cache of successful verifications keyed by the exact token string, so a token seen
+ * again skips the cryptography. Entries never outlive `exp` (plus leeway); time claims and the
+ * denylist are still checked by the caller on every use. Oldest entries leave first.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, CachedVerification>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(token: string, assertion: Uint8Array, now: number, leewayMs: number): CachedVerification | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return sameBytes(entry.assertion, assertion) ? entry : undefined;
+  }
+
+  set(token: string, entry: CachedVerification): void {
+    if (this.maxEntries === 0) return;
+    this.entries.delete(token);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, entry);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
