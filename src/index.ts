@@ -1,0 +1,37 @@
+export { PasetoAuthService, PASETO_CONFIG } from './service';
+export {
+  AuthPasetoError,
+  PasetoConfigError,
+  ErrorMessages,
+  DEFAULT_STATUS_CODES,
+  AUTH_PASETO_ERROR_CODES,
+  isAuthPasetoError,
+  type AuthPasetoErrorCode,
+  type AuthPasetoErrorBody,
+} from './errors';
+export type {
+  PasetoAuthOptions,
+  PasetoKeyOptions,
+  ResolvedPasetoConfig,
+  PasetoVersion,
+  PasetoPurpose,
+  HttpTokenLocation,
+  SocketTokenLocation,
+  KeyMaterial,
+} from './config/options';
+export { DEFAULTS } from './config/resolve';
+export type {
+  VerifiedToken,
+  VerifyTokenOptions,
+  AuthenticateOptions,
+  RoleRequirement,
+  CreateAccessTokenOptions,
+  CreateRefreshTokenOptions,
+  CreateCustomTokenOptions,
+  CreateTokenBaseOptions,
+  Footer,
+  FooterInput,
+} from './tokens/types';
+export type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
+export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
+export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
