@@ -1,0 +1,114 @@
+import type { AuthPasetoError } from '../errors';
+import type { ResolvedPasetoConfig, SocketTokenLocation } from '../config/options';
+import { readPrefixedToken } from './prefixed';
+
+/**
+ * The parts of a Socket.IO handshake the token lookup reads. Structural on purpose: this module
+ * must not depend on socket.io (DESIGN §5), and socket.io's `Handshake` satisfies it.
+ */
+export interface SocketHandshakeLike {
+  /** The client's `auth` payload (`io(url, { auth: { token } })`). */
+  readonly auth?: Readonly<Record<string, unknown>> | null;
+  /** The HTTP headers of the handshake request; node gives their names in lower case. */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>> | null;
+  /** The query string of the handshake request, parsed. */
+  readonly query?: Readonly<Record<string, unknown>> | null;
+}
+
+/** Per-middleware overrides of where and how a socket token is looked up. */
+export interface SocketTokenLookupOptions {
+  /**
+   * Locations searched, in this order; defaults to the configured `websocketTokenLocation`
+   * (`['auth', 'headers', 'query']`). Anything but `auth`, `headers` and `query` (e.g. `json`:
+   * there is no body before a socket is accepted) is refused with `invalid_argument`.
+   */
+  readonly location?: readonly string[];
+  /** Key of the token in `handshake.auth` and in the query string. Default: `token` / `websocketQueryKey`. */
+  readonly tokenKey?: string;
+  /**
+   * Prefix expected before the token in every location of this middleware (`null`: a bare token).
+   * Default: `auth` accepts a bare token or `Bearer <token>`, `headers` uses `headerType`, `query`
+   * uses `websocketQueryType`.
+   */
+  readonly tokenPrefix?: string | null;
+}
+
+/** The configuration fields the lookup reads. */
+export type SocketTransportConfig = Pick<
+  ResolvedPasetoConfig,
+  'websocketTokenLocation' | 'headerName' | 'headerType' | 'websocketQueryKey' | 'websocketQueryType'
+>;
+
+/** Builds errors with the configured status; `PasetoAuthService.error` fits. */
+export type SocketTransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
+
+const SOCKET_LOCATIONS: readonly SocketTokenLocation[] = ['auth', 'headers', 'query'];
+
+function isSocketLocation(value: string): value is SocketTokenLocation {
+  return (SOCKET_LOCATIONS as readonly string[]).includes(value);
+}
+
+/**
+ * Finds the token of a Socket.IO handshake: the first location (in order) that holds a value
+ * decides. Returns `undefined` when no location holds one; throws `bad_header` when the first value
+ * found is malformed (it is never skipped in favour of a later location, as over HTTP) and
+ * `invalid_argument` for a location sockets cannot have.
+ */
+export function readSocketToken(
+  handshake: SocketHandshakeLike,
+  config: SocketTransportConfig,
+  lookup: SocketTokenLookupOptions,
+  error: SocketTransportErrorFactory,
+): string | undefined {
+  const locations = lookup.location ?? config.websocketTokenLocation;
+  if (locations.length === 0) {
+    throw error('invalid_argument', `Socket token location must name at least one of ${SOCKET_LOCATIONS.map((l) => `'${l}'`).join(', ')}`);
+  }
+  // Validate the whole list first, so a misconfiguration shows on every connection, not only on
+  // the ones that happen to fall through to the bad entry.
+  for (const location of locations) {
+    if (!isSocketLocation(location)) {
+      throw error(
+        'invalid_argument',
+        `Socket token location '${String(location)}' is not supported: use ${SOCKET_LOCATIONS.map((l) => `'${l}'`).join(', ')}` +
+          (location === 'json' ? ' (a socket has no body before it is accepted)' : ''),
+      );
+    }
+  }
+  for (const location of locations as readonly SocketTokenLocation[]) {
+    const token = readLocation(location, handshake, config, lookup, error);
+    if (token !== undefined) return token;
+  }
+  return undefined;
+}
+
+function readLocation(
+  location: SocketTokenLocation,
+  handshake: SocketHandshakeLike,
+  config: SocketTransportConfig,
+  lookup: SocketTokenLookupOptions,
+  error: SocketTransportErrorFactory,
+): string | undefined {
+  switch (location) {
+    case 'auth': {
+      const key = lookup.tokenKey ?? 'token';
+      const value = handshake.auth?.[key];
+      if (lookup.tokenPrefix !== undefined) return readPrefixedToken(value, lookup.tokenPrefix, 'auth', key, error);
+      // Default: the documented form is a bare token, but clients that reuse their HTTP
+      // `Bearer …` string are accepted too.
+      const prefix = typeof value === 'string' && /^\s*bearer\s/i.test(value) ? 'Bearer' : null;
+      return readPrefixedToken(value, prefix, 'auth', key, error);
+    }
+    case 'headers': {
+      const value = handshake.headers?.[config.headerName.toLowerCase()];
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
+      return readPrefixedToken(value, prefix, 'header', config.headerName, error);
+    }
+    case 'query': {
+      const key = lookup.tokenKey ?? config.websocketQueryKey;
+      const value = handshake.query?.[key];
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.websocketQueryType;
+      return readPrefixedToken(value, prefix, 'query', key, error);
+    }
+  }
+}
