@@ -1,0 +1,172 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { demoKeysFromEnv, type DemoEnv } from '../demo/config';
+import { runCli, type CliIO, type PrintableKeys } from '../src/cli';
+import { PasetoAuthService } from '../src/service';
+
+/** Captures what runCli writes. */
+function capture(): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(text: string) {
+      io.out += text;
+    },
+    stderr(text: string) {
+      io.err += text;
+    },
+  };
+  return io;
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = capture();
+  const code = await runCli(argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+/** Mint and verify one token with the keys: the proof that the service accepts them. */
+async function roundTrip(auth: PasetoAuthService): Promise<void> {
+  const token = await auth.createAccessToken({ subject: 'alice', fresh: true });
+  const verified = await auth.verifyToken(token, { fresh: true });
+  expect(verified.subject).to.equal('alice');
+}
+
+/** `NAME=value` lines of the text output, as a shell or dotenv would read them (quotes removed). */
+function envOf(text: string): DemoEnv & { PASETO_KID?: string } {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^(PASETO_[A-Z_]+)=(.*)$/.exec(line);
+    if (match) env[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
+  }
+  return env;
+}
+
+const COMBINATIONS: ReadonlyArray<{ version: '3' | '4'; purpose: 'local' | 'public'; format: 'paserk' | 'pem' }> = [
+  { version: '4', purpose: 'local', format: 'paserk' },
+  { version: '3', purpose: 'local', format: 'paserk' },
+  { version: '4', purpose: 'public', format: 'paserk' },
+  { version: '3', purpose: 'public', format: 'paserk' },
+  { version: '4', purpose: 'public', format: 'pem' },
+  { version: '3', purpose: 'public', format: 'pem' },
+];
+
+describe('cli: paseto-controllers keygen', () => {
+  for (const { version, purpose, format } of COMBINATIONS) {
+    describe(`--version ${version} --purpose ${purpose} --format ${format}`, () => {
+      const flags = ['keygen', '--version', version, '--purpose', purpose, '--format', format];
+
+      it('--json gives keys the service accepts, with the kid the service computes', async () => {
+        const { code, out, err } = await run(...flags, '--json');
+        expect(code, err).to.equal(0);
+        const keys = JSON.parse(out) as PrintableKeys;
+        expect(keys).to.include({ version: Number(version), purpose, format });
+        if (purpose === 'local') {
+          expect(keys.secretKey).to.match(new RegExp(`^k${version}\\.local\\.`));
+          expect(keys.kid).to.match(new RegExp(`^k${version}\\.lid\\.`));
+        } else {
+          expect(keys.kid).to.match(new RegExp(`^k${version}\\.pid\\.`));
+          if (format === 'pem') {
+            expect(keys.privateKey).to.match(/^-----BEGIN PRIVATE KEY-----\n/);
+            expect(keys.publicKey).to.match(/^-----BEGIN PUBLIC KEY-----\n/);
+          } else {
+            expect(keys.privateKey).to.match(new RegExp(`^k${version}\\.secret\\.`));
+            expect(keys.publicKey).to.match(new RegExp(`^k${version}\\.public\\.`));
+          }
+        }
+        const auth = new PasetoAuthService({
+          version: keys.version,
+          purpose: keys.purpose,
+          ...(keys.secretKey !== undefined ? { secretKey: keys.secretKey } : { privateKey: keys.privateKey, publicKey: keys.publicKey }),
+        });
+        expect(auth.keyIds).to.deep.equal([keys.kid]);
+        await roundTrip(auth);
+      });
+
+      it('the text output holds env lines that configure a working service (as the demo reads them)', async () => {
+        const { code, out } = await run(...flags);
+        expect(code).to.equal(0);
+        expect(out).to.include(`PASETO_VERSION=${version}`).and.include(`PASETO_PURPOSE=${purpose}`).and.include('kid');
+        const env = envOf(out);
+        expect(env.PASETO_KID ?? '').to.match(/^k[34]\.[lp]id\./);
+        const demoKeys = demoKeysFromEnv(env);
+        expect(demoKeys.generated).to.equal(false);
+        const auth = new PasetoAuthService(demoKeys.options);
+        expect(auth.keyIds).to.deep.equal([env.PASETO_KID]);
+        await roundTrip(auth);
+      });
+    });
+  }
+
+  it('defaults to --version 4 --purpose local --format paserk', async () => {
+    const { code, out } = await run('keygen', '--json');
+    expect(code).to.equal(0);
+    const keys = JSON.parse(out) as PrintableKeys;
+    expect(keys).to.include({ version: 4, purpose: 'local', format: 'paserk' });
+    expect(keys.secretKey).to.match(/^k4\.local\./);
+    await roundTrip(new PasetoAuthService({ secretKey: keys.secretKey }));
+  });
+
+  it('generates a different key every time', async () => {
+    const a = JSON.parse((await run('keygen', '--json')).out) as PrintableKeys;
+    const b = JSON.parse((await run('keygen', '--json')).out) as PrintableKeys;
+    expect(a.secretKey).to.not.equal(b.secretKey);
+    expect(a.kid).to.not.equal(b.kid);
+  });
+
+  it('--help and -h explain every flag on stdout and exit 0', async () => {
+    for (const argv of [['keygen', '--help'], ['keygen', '-h'], ['keygen', '--version', '9', '--help']]) {
+      const { code, out, err } = await run(...argv);
+      expect(code).to.equal(0);
+      expect(err).to.equal('');
+      for (const flag of ['--version 4|3', '--purpose local|public', '--format paserk|pem', '--json']) expect(out).to.include(flag);
+    }
+    const main = await run('--help');
+    expect(main.code).to.equal(0);
+    expect(main.out).to.include('keygen');
+    expect((await run('help')).code).to.equal(0);
+  });
+
+  const BAD: ReadonlyArray<{ argv: string[]; message: RegExp }> = [
+    { argv: ['keygen', '--version', '2'], message: /--version must be 4 or 3, got '2'/ },
+    { argv: ['keygen', '--version', 'v4'], message: /--version must be 4 or 3/ },
+    { argv: ['keygen', '--purpose', 'secret'], message: /--purpose must be local or public, got 'secret'/ },
+    { argv: ['keygen', '--format', 'der'], message: /--format must be paserk or pem, got 'der'/ },
+    { argv: ['keygen', '--format', 'pem'], message: /a local \(symmetric\) key has no PEM form/ },
+    { argv: ['keygen', '--purpose', 'local', '--format', 'pem'], message: /--format pem applies to --purpose public only/ },
+    { argv: ['keygen', '--bogus'], message: /Unknown option '--bogus'/ },
+    { argv: ['keygen', '--version'], message: /--version/ },
+    { argv: ['keygen', 'extra'], message: /unexpected argument 'extra'/ },
+    { argv: ['keygen', '--json=yes'], message: /--json/ },
+    { argv: ['frobnicate'], message: /unknown command 'frobnicate'/ },
+    { argv: [], message: /Usage: paseto-controllers <command>/ },
+  ];
+  for (const { argv, message } of BAD) {
+    it(`refuses ${JSON.stringify(argv.join(' '))} with a clear message on stderr and exit code 2`, async () => {
+      const { code, out, err } = await run(...argv);
+      expect(code).to.equal(2);
+      expect(out).to.equal('');
+      expect(err).to.match(message);
+    });
+  }
+
+  describe('as a process (what npx runs)', () => {
+    const cli = join(__dirname, '..', 'src', 'cli.ts');
+    const node = (args: string[]) =>
+      spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], { encoding: 'utf8', cwd: join(__dirname, '..'), timeout: 30_000 });
+
+    it('prints keys and exits 0', () => {
+      const result = node(['keygen', '--purpose', 'public']);
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(/^PASETO_PRIVATE_KEY=k4\.secret\./m).and.match(/^PASETO_PUBLIC_KEY=k4\.public\./m);
+    });
+
+    it('exits non-zero with the message on stderr for a bad flag', () => {
+      const result = node(['keygen', '--version', '5']);
+      expect(result.status).to.equal(2);
+      expect(result.stdout).to.equal('');
+      expect(result.stderr).to.include("--version must be 4 or 3, got '5'");
+    });
+  });
+});
