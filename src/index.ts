@@ -35,3 +35,4 @@ export type {
 export type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
 export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
+export { RedisDenylist, type RedisDenylistClient, type RedisDenylistOptions } from './denylist/redis';
