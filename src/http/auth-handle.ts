@@ -1,0 +1,99 @@
+import type { PasetoAuthService } from '../service';
+import type {
+  CreateAccessTokenOptions,
+  CreateCustomTokenOptions,
+  CreateRefreshTokenOptions,
+  Footer,
+  VerifiedToken,
+} from '../tokens/types';
+import type { HttpRequestLike } from '../transport/http';
+import { setAuthErrorHeaders } from './error-handler';
+import type { PasetoRequirementOptions } from './requirement';
+import { authenticateRequest, requestState } from './request-state';
+
+/** Options of {@link AuthPaseto.pasetoRequired}: a route requirement plus an explicit token. */
+export interface PasetoRequiredCallOptions extends Omit<PasetoRequirementOptions, 'roles' | 'anyRole'> {
+  /** An explicit token: the request is not searched (fastapi-paseto's `token=`). */
+  token?: string;
+}
+
+/**
+ * The per-request handle injected by `@Auth()`: the counterpart of fastapi-paseto's `AuthPASETO`
+ * dependency, with its methods in camelCase. It starts with what the route guard verified (if the
+ * route has one); {@link pasetoRequired} checks (again, or for the first time) with other options.
+ * Verifications are shared with the checkers: the same token and requirement verify once per request.
+ */
+export class AuthPaseto {
+  private current: VerifiedToken | null;
+
+  /**
+   * @param service - the service that verifies and creates tokens
+   * @param request - the request searched for tokens
+   * @param response - the response that gets `WWW-Authenticate` when a check fails
+   */
+  constructor(
+    readonly service: PasetoAuthService,
+    private readonly request: HttpRequestLike,
+    private readonly response?: unknown,
+  ) {
+    const guard = requestState(request).guard;
+    this.current = guard && guard.service === service ? guard.verified : null;
+  }
+
+  /**
+   * fastapi-paseto's `paseto_required`: finds the token (or takes `token`), verifies it against the
+   * options and makes it this handle's current token. Resolves to it, or `null` for an anonymous
+   * request on an `optional` check.
+   * @throws AuthPasetoError (after setting `WWW-Authenticate` on the response)
+   */
+  async pasetoRequired(options: PasetoRequiredCallOptions = {}): Promise<VerifiedToken | null> {
+    try {
+      this.current = await authenticateRequest(this.service, this.request, options);
+      return this.current;
+    } catch (error) {
+      this.current = null;
+      setAuthErrorHeaders(this.response, error, this.service);
+      throw error;
+    }
+  }
+
+  /** The current verified token, or `null`. */
+  getVerifiedToken(): VerifiedToken | null {
+    return this.current;
+  }
+
+  /** The `sub` of the current token, or `null` (fastapi-paseto's `get_subject` / `get_paseto_subject`). */
+  getSubject(): string | number | null {
+    return this.current?.subject ?? null;
+  }
+
+  /** Every claim of the current token, or `null`. */
+  getTokenPayload(): Readonly<Record<string, unknown>> | null {
+    return this.current?.claims ?? null;
+  }
+
+  /** The `jti` of the current token, or `null`. */
+  getJti(): string | null {
+    return this.current?.jti ?? null;
+  }
+
+  /** The footer of the current token (parsed JSON object or string), or `null`. */
+  getTokenFooter(): Footer {
+    return this.current?.footer ?? null;
+  }
+
+  /** Creates an access token with the service. */
+  createAccessToken(options: CreateAccessTokenOptions): Promise<string> {
+    return this.service.createAccessToken(options);
+  }
+
+  /** Creates a refresh token with the service. */
+  createRefreshToken(options: CreateRefreshTokenOptions): Promise<string> {
+    return this.service.createRefreshToken(options);
+  }
+
+  /** Creates a token of a custom type with the service. */
+  createToken(options: CreateCustomTokenOptions): Promise<string> {
+    return this.service.createToken(options);
+  }
+}

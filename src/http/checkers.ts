@@ -1,0 +1,130 @@
+import { Container } from 'typedi';
+import type { Action } from 'routing-controllers';
+import { ErrorMessages } from '../errors';
+import { PasetoAuthService } from '../service';
+import type { VerifiedToken } from '../tokens/types';
+import type { HttpRequestLike } from '../transport/http';
+import { setAuthErrorHeaders } from './error-handler';
+import { mergeRouteRequirement } from './requirement';
+import { authenticateRequest, requestState } from './request-state';
+
+/** A service, or a function giving one (called once, at the first request). */
+export type PasetoAuthSource = PasetoAuthService | (() => PasetoAuthService);
+
+/** Options shared by the checkers. */
+export interface PasetoCheckerOptions {
+  /** Largest JSON body the token lookup reads itself (routes without `@Body`). Default 100 kB. */
+  bodyLimit?: number;
+}
+
+/**
+ * Resolves the service lazily: `Container.get(PasetoAuthService)` at the first request, so the
+ * checkers can be created before `Container.set(PASETO_CONFIG, ...)` runs. Each checker keeps its
+ * own resolved service (no module-level state).
+ */
+export function lazyService(source: PasetoAuthSource | undefined): () => PasetoAuthService {
+  let service: PasetoAuthService | undefined = source instanceof PasetoAuthService ? source : undefined;
+  return () => {
+    if (service === undefined) service = typeof source === 'function' ? source() : Container.get(PasetoAuthService);
+    return service;
+  };
+}
+
+/** routing-controllers' `authorizationChecker` signature. */
+export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => Promise<boolean>;
+
+/**
+ * The `authorizationChecker` of `useExpressServer`: answers `@Authorized(...)`, `@PasetoRequired(...)`
+ * and their sugar. It never returns `false` (routing-controllers would then throw its own error, whose
+ * message carries the URL): a refusal is always an {@link AuthPasetoError}, thrown after setting the
+ * `WWW-Authenticate` header on the response.
+ *
+ * @param auth - the service (default: `Container.get(PasetoAuthService)`, resolved at the first request)
+ */
+export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
+  const getService = lazyService(auth);
+  return async function pasetoAuthorizationChecker(action: Action, roles: unknown[]): Promise<boolean> {
+    const service = getService();
+    const request = action.request as HttpRequestLike;
+    try {
+      const route = mergeRouteRequirement(roles ?? []);
+      const verified = await authenticateRequest(service, request, { ...route.options, bodyLimit: options.bodyLimit });
+      if (route.roles.length > 0) {
+        // Roles need a token: an optional route with roles is not open to anonymous clients.
+        if (verified === null) throw service.error('token_missing', ErrorMessages.tokenMissing);
+        for (const group of route.roles) service.checkRoles(verified, group);
+      }
+      requestState(request).guard = { service, verified };
+      return true;
+    } catch (error) {
+      setAuthErrorHeaders(action.response, error, service);
+      throw error;
+    }
+  };
+}
+
+/** Loads the application's user of a verified token; `null`/`undefined` means there is none. */
+export type PasetoUserLoader<TUser> = (token: VerifiedToken, action: Action) => TUser | null | undefined | Promise<TUser | null | undefined>;
+
+/** Options of {@link pasetoCurrentUserChecker}. */
+export interface PasetoCurrentUserCheckerOptions<TUser> extends PasetoCheckerOptions {
+  /** Without it, `@CurrentUser()` receives the {@link VerifiedToken}. */
+  userLoader?: PasetoUserLoader<TUser>;
+}
+
+/** routing-controllers' `currentUserChecker` signature. */
+export type PasetoCurrentUserChecker<TUser> = (action: Action) => Promise<TUser | VerifiedToken | null>;
+
+/**
+ * The `currentUserChecker` of `useExpressServer`: answers `@CurrentUser()`.
+ *
+ * On a guarded route it reuses the guard's verification; elsewhere it looks the token up with the
+ * configured defaults and treats the route as optional (absent or undecodable token: `null`).
+ * With a `userLoader`, a verified token whose user the loader cannot find is refused with
+ * `user_not_found` (401) — a token for a deleted account is not anonymity. A loader that throws
+ * is not disguised: its error reaches the error handler as itself.
+ */
+export function pasetoCurrentUserChecker<TUser = VerifiedToken>(options?: PasetoCurrentUserCheckerOptions<TUser>): PasetoCurrentUserChecker<TUser>;
+export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
+  auth: PasetoAuthSource | undefined,
+  options?: PasetoCurrentUserCheckerOptions<TUser>,
+): PasetoCurrentUserChecker<TUser>;
+export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
+  first?: PasetoAuthSource | PasetoCurrentUserCheckerOptions<TUser>,
+  second?: PasetoCurrentUserCheckerOptions<TUser>,
+): PasetoCurrentUserChecker<TUser> {
+  const isSource = first instanceof PasetoAuthService || typeof first === 'function';
+  const auth = isSource ? (first as PasetoAuthSource) : undefined;
+  const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first as PasetoCurrentUserCheckerOptions<TUser> | undefined)) ?? {};
+  const getService = lazyService(auth);
+  const loader = options.userLoader;
+  return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {
+    const service = getService();
+    const request = action.request as HttpRequestLike;
+    const state = requestState(request);
+    let verified: VerifiedToken | null;
+    try {
+      verified =
+        state.guard && state.guard.service === service
+          ? state.guard.verified
+          : await authenticateRequest(service, request, { optional: true, bodyLimit: options.bodyLimit });
+    } catch (error) {
+      setAuthErrorHeaders(action.response, error, service);
+      throw error;
+    }
+    if (verified === null) return null;
+    if (loader === undefined) return verified;
+    let pending = state.users.get(loader);
+    if (pending === undefined) {
+      pending = Promise.resolve().then(() => loader(verified, action));
+      state.users.set(loader, pending);
+    }
+    const user = (await pending) as TUser | null | undefined;
+    if (user === null || user === undefined) {
+      const error = service.error('user_not_found', ErrorMessages.userNotFound);
+      setAuthErrorHeaders(action.response, error, service);
+      throw error;
+    }
+    return user;
+  };
+}

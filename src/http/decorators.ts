@@ -1,0 +1,76 @@
+import { Authorized, createParamDecorator, getMetadataArgsStorage, type Action } from 'routing-controllers';
+import { Container } from 'typedi';
+import { PasetoConfigError } from '../errors';
+import { PasetoAuthService } from '../service';
+import type { HttpRequestLike } from '../transport/http';
+import { AuthPaseto } from './auth-handle';
+import { pasetoRequirement, type PasetoRequirementOptions } from './requirement';
+import { requestState } from './request-state';
+
+/** A class or method decorator, as routing-controllers' `@Authorized` is. */
+export type PasetoRouteDecorator = (target: object, method?: string | symbol) => void;
+
+/**
+ * routing-controllers keeps one `@Authorized` per class and one per method (it takes the first it
+ * finds and silently drops the others): refuse a second one at startup instead.
+ */
+function refuseSecondGuard(target: object, method: string | symbol | undefined): void {
+  const owner = method === undefined ? target : (target as { constructor: object }).constructor;
+  const taken = getMetadataArgsStorage().responseHandlers.some(
+    (handler) => handler.type === 'authorized' && handler.target === owner && handler.method === method,
+  );
+  if (taken) {
+    const where = method === undefined ? (owner as { name?: string }).name : `${(owner as { name?: string }).name}.${String(method)}`;
+    throw new PasetoConfigError(
+      'decorators',
+      `${where} already has @Authorized/@PasetoRequired: routing-controllers keeps only one per class and per method; put every option in one (e.g. @PasetoRequired({ fresh: true, roles: ['admin'] }))`,
+    );
+  }
+}
+
+/**
+ * Requires a token meeting `options` on a route (method) or on every route of a controller (class).
+ * It is `@Authorized(pasetoRequirement(options))` underneath, so it needs
+ * `authorizationChecker: pasetoAuthorizationChecker()`. Class-level and method-level requirements
+ * merge: roles add up, method options override class options.
+ */
+export function PasetoRequired(options: PasetoRequirementOptions = {}): PasetoRouteDecorator {
+  const requirement = pasetoRequirement(options);
+  return (target, method) => {
+    refuseSecondGuard(target, method);
+    (Authorized(requirement) as PasetoRouteDecorator)(target, method);
+  };
+}
+
+/** Requires a fresh access token (fastapi-paseto's `fresh=True`). */
+export function FreshTokenRequired(options: Omit<PasetoRequirementOptions, 'fresh' | 'refreshToken'> = {}): PasetoRouteDecorator {
+  return PasetoRequired({ ...options, fresh: true });
+}
+
+/** Requires a refresh token (fastapi-paseto's `refresh_token=True`); the JSON key defaults to `jsonRefreshKey`. */
+export function RefreshTokenRequired(options: Omit<PasetoRequirementOptions, 'fresh' | 'refreshToken'> = {}): PasetoRouteDecorator {
+  return PasetoRequired({ ...options, refreshToken: true });
+}
+
+/**
+ * An optional token: an absent or undecodable token lets the request through anonymously (`@CurrentUser()`
+ * is `null`); a revoked, wrong-type or not-fresh token still fails.
+ */
+export function PasetoOptional(options: Omit<PasetoRequirementOptions, 'optional'> = {}): PasetoRouteDecorator {
+  return PasetoRequired({ ...options, optional: true });
+}
+
+/**
+ * Injects the per-request {@link AuthPaseto} handle. Its service is the one given here, else the
+ * route guard's, else `Container.get(PasetoAuthService)`.
+ */
+export function Auth(auth?: PasetoAuthService): (object: object, method: string, index: number) => void {
+  return createParamDecorator({
+    required: false,
+    value: (action: Action) => {
+      const request = action.request as HttpRequestLike;
+      const service = auth ?? requestState(request).guard?.service ?? Container.get(PasetoAuthService);
+      return new AuthPaseto(service, request, action.response);
+    },
+  }) as (object: object, method: string, index: number) => void;
+}

@@ -1,0 +1,118 @@
+import { AuthPasetoError, DEFAULT_STATUS_CODES, ErrorMessages, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
+import type { PasetoAuthService } from '../service';
+import { RequestBodyError } from '../transport/http';
+
+/** The response methods this module uses; express 4 and 5 responses (node `ServerResponse`s) fit. */
+export interface HttpResponseLike {
+  readonly headersSent?: boolean;
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
+}
+
+/**
+ * The RFC 6750 `WWW-Authenticate` value for an error, or `undefined` when its status takes none:
+ * 401 without a token is a bare challenge (`Bearer`, no error code: RFC 6750 §3.1), 401 otherwise
+ * `error="invalid_token"`, 403 `error="insufficient_scope"`, 400 `error="invalid_request"`.
+ * The scheme is the configured `headerType` (`Bearer` when bare tokens are configured).
+ */
+export function wwwAuthenticateValue(error: AuthPasetoError, scheme: string = 'Bearer'): string | undefined {
+  const description = `error_description=${quoted(error.message)}`;
+  switch (error.httpCode) {
+    case 401:
+      return error.code === 'token_missing' ? scheme : `${scheme} error="invalid_token", ${description}`;
+    case 403:
+      return `${scheme} error="insufficient_scope", ${description}`;
+    case 400:
+      return `${scheme} error="invalid_request", ${description}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Sets the `WWW-Authenticate` header of an auth error on a response that has not been sent yet.
+ * The checkers call it before throwing, so the header is there with routing-controllers' default
+ * error handler too (it renders the error on the same response object).
+ */
+export function setAuthErrorHeaders(response: unknown, error: unknown, service?: PasetoAuthService): void {
+  if (!isAuthPasetoError(error) || typeof response !== 'object' || response === null) return;
+  const res = response as Partial<HttpResponseLike>;
+  if (res.headersSent || typeof res.setHeader !== 'function') return;
+  const value = wwwAuthenticateValue(error, service?.config.headerType ?? 'Bearer');
+  if (value !== undefined) res.setHeader('WWW-Authenticate', value);
+}
+
+/** Options of {@link pasetoErrorHandler}. */
+export interface PasetoErrorHandlerOptions {
+  /** The service whose `statusCodes` and `headerType` apply to translated routing-controllers errors. */
+  auth?: PasetoAuthService;
+}
+
+function statusOf(code: AuthPasetoErrorCode, service: PasetoAuthService | undefined): number {
+  return service ? service.config.statusCodes[code] : DEFAULT_STATUS_CODES[code];
+}
+
+/**
+ * routing-controllers' own 401/403 errors carry the request URL, query string included, in their
+ * message; they become ours (without the URL) here.
+ */
+function translate(error: unknown, service: PasetoAuthService | undefined): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'AuthorizationRequiredError') {
+    return new AuthPasetoError('token_missing', ErrorMessages.tokenMissing, statusOf('token_missing', service));
+  }
+  if (error.name === 'AccessDeniedError') {
+    return new AuthPasetoError('insufficient_role', ErrorMessages.insufficientRole, statusOf('insufficient_role', service));
+  }
+  return error;
+}
+
+function send(res: HttpResponseLike, status: number, body: object): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+/** An express error middleware (four parameters). */
+export type PasetoErrorRequestHandler = (error: unknown, request: unknown, response: HttpResponseLike, next: (error?: unknown) => void) => void;
+
+/**
+ * An express error middleware rendering authentication errors as JSON (`{ name, message, code,
+ * status }`) with their status and `WWW-Authenticate` header. Register it after
+ * `useExpressServer(...)`:
+ *
+ * - with `defaultErrorHandler: false` it is the renderer: auth errors, the JSON lookup's body
+ *   errors, and routing-controllers' own `AuthorizationRequiredError` / `AccessDeniedError`
+ *   (translated to `token_missing` / `insufficient_role`, so no URL reaches the client); every
+ *   other error goes on to your handlers untouched;
+ * - with the default handler it ends auth errors that were already rendered, so express neither
+ *   logs their stack nor closes the keep-alive connection (DESIGN §6).
+ */
+export function pasetoErrorHandler(options: PasetoErrorHandlerOptions = {}): PasetoErrorRequestHandler {
+  const service = options.auth;
+  return function pasetoErrorHandler(error, _request, response, next) {
+    const translated = translate(error, service);
+    const ours = isAuthPasetoError(translated) || translated instanceof RequestBodyError;
+    if (response.headersSent) {
+      // Already rendered by routing-controllers: nothing left to do for an expected auth failure.
+      if (ours || translated !== error) return;
+      next(error);
+      return;
+    }
+    if (isAuthPasetoError(translated)) {
+      setAuthErrorHeaders(response, translated, service);
+      send(response, translated.httpCode, translated.toJSON());
+      return;
+    }
+    if (translated instanceof RequestBodyError) {
+      send(response, translated.httpCode, translated.toJSON());
+      return;
+    }
+    next(error);
+  };
+}

@@ -1,0 +1,102 @@
+import type { PasetoAuthService } from '../service';
+import type { VerifiedToken } from '../tokens/types';
+import { readHttpToken, type HttpRequestLike, type HttpTokenLookupOptions } from '../transport/http';
+import type { PasetoRequirementOptions } from './requirement';
+
+/**
+ * What one request has learnt about its token. It lives on the request object itself (under a
+ * private symbol, non-enumerable), so it dies with the request and no request can see another's:
+ * there is no module-level cache to leak a previous user.
+ */
+interface RequestAuthState {
+  /** Authentications by service, then by token and requirement: the route guard, the current-user checker and `@Auth()` share them. */
+  readonly authentications: Map<PasetoAuthService, Map<string, Promise<VerifiedToken | null>>>;
+  /** What the route guard (authorization checker) settled, if it ran. */
+  guard?: { readonly service: PasetoAuthService; readonly verified: VerifiedToken | null };
+  /** Users loaded per loader function, so two `@CurrentUser()` parameters load once. */
+  readonly users: Map<object, Promise<unknown>>;
+}
+
+const STATE = Symbol('paseto-controllers.request-state');
+
+type StatefulRequest = HttpRequestLike & { [STATE]?: RequestAuthState };
+
+/** The auth state of a request, created on first use. */
+export function requestState(request: HttpRequestLike): RequestAuthState {
+  const holder = request as StatefulRequest;
+  let state = holder[STATE];
+  if (state === undefined) {
+    state = { authentications: new Map(), users: new Map() };
+    // Non-enumerable: loggers and serializers that walk the request do not see it.
+    Object.defineProperty(holder, STATE, { value: state, enumerable: false, configurable: true, writable: false });
+  }
+  return state;
+}
+
+/** A route requirement plus an explicit token (which skips the lookup) and lookup tuning. */
+export interface RequestAuthenticationOptions extends Omit<PasetoRequirementOptions, 'roles' | 'anyRole'> {
+  /** An explicit token: no lookup in the request. */
+  token?: string;
+  /** Largest JSON body the lookup reads itself. */
+  bodyLimit?: number;
+}
+
+function assertionKey(value: string | Uint8Array | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? `s:${value}` : `b:${Buffer.from(value).toString('base64')}`;
+}
+
+/**
+ * Finds and verifies the token of a request against a requirement, at most once per request for
+ * the same token and requirement: later callers get the same result (or the same error).
+ */
+export async function authenticateRequest(
+  service: PasetoAuthService,
+  request: HttpRequestLike,
+  options: RequestAuthenticationOptions,
+): Promise<VerifiedToken | null> {
+  let token: string | undefined;
+  if (options.token !== undefined) {
+    token = options.token;
+  } else {
+    const lookup: HttpTokenLookupOptions = {
+      location: options.location,
+      tokenKey: options.tokenKey,
+      tokenPrefix: options.tokenPrefix,
+      refreshToken: options.refreshToken,
+      bodyLimit: options.bodyLimit,
+    };
+    token = (await readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message)))?.token;
+  }
+  const key = JSON.stringify([
+    token ?? null,
+    options.optional === true,
+    options.fresh === true,
+    options.refreshToken === true,
+    options.type ?? null,
+    options.base64Encoded === true,
+    assertionKey(options.implicitAssertion),
+  ]);
+  const state = requestState(request);
+  let byKey = state.authentications.get(service);
+  if (byKey === undefined) {
+    byKey = new Map();
+    state.authentications.set(service, byKey);
+  }
+  let pending = byKey.get(key);
+  if (pending === undefined) {
+    pending = service.authenticate(token, {
+      optional: options.optional,
+      fresh: options.fresh,
+      refreshToken: options.refreshToken,
+      type: options.type,
+      base64Encoded: options.base64Encoded,
+      implicitAssertion: options.implicitAssertion,
+    });
+    byKey.set(key, pending);
+    // The cached promise is awaited by its callers; this keeps a rejection nobody else awaits from
+    // being reported as unhandled.
+    pending.catch(() => undefined);
+  }
+  return pending;
+}

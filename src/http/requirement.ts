@@ -1,0 +1,87 @@
+import { PasetoConfigError } from '../errors';
+import type { HttpTokenLocation } from '../config/options';
+import type { AuthenticateOptions, RoleRequirement } from '../tokens/types';
+
+/**
+ * What a route asks of its token: fastapi-paseto's `paseto_required` arguments plus roles.
+ * Given to `@PasetoRequired(...)` (or `@Authorized(pasetoRequirement(...))`).
+ */
+export interface PasetoRequirementOptions extends AuthenticateOptions {
+  /** Locations searched, in order; see `HttpTokenLookupOptions.location`. */
+  location?: HttpTokenLocation | readonly HttpTokenLocation[];
+  /** Header name / JSON key / query parameter / cookie name of the token on this route. */
+  tokenKey?: string;
+  /** Prefix before the token on this route (`null`: a bare token). */
+  tokenPrefix?: string | null;
+  /** Roles the token must all hold (added to string roles given to `@Authorized`). */
+  roles?: string | readonly string[];
+  /** Roles of which the token must hold at least one. */
+  anyRole?: readonly string[];
+}
+
+const REQUIREMENT = Symbol('paseto-controllers.requirement');
+
+/**
+ * A frozen, branded {@link PasetoRequirementOptions}. It travels in routing-controllers' roles
+ * array beside string roles: `@PasetoRequired(x)` is `@Authorized(pasetoRequirement(x))`.
+ */
+export type PasetoRequirement = Readonly<PasetoRequirementOptions> & { readonly [REQUIREMENT]: true };
+
+/** Wraps options into a {@link PasetoRequirement}, for `@Authorized(['admin', pasetoRequirement({ fresh: true })])`. */
+export function pasetoRequirement(options: PasetoRequirementOptions = {}): PasetoRequirement {
+  if (typeof options !== 'object' || options === null) throw new PasetoConfigError('requirement', 'must be an object');
+  if (options.fresh && options.refreshToken) {
+    // A decoration-time mistake: fail at startup rather than on every request.
+    throw new PasetoConfigError('requirement', 'fresh and refreshToken cannot both be true');
+  }
+  const copy: PasetoRequirementOptions = { ...options };
+  if (Array.isArray(copy.location)) copy.location = Object.freeze([...copy.location]);
+  if (Array.isArray(copy.roles)) copy.roles = Object.freeze([...copy.roles]);
+  if (copy.anyRole) copy.anyRole = Object.freeze([...copy.anyRole]);
+  return Object.freeze(Object.assign(copy, { [REQUIREMENT]: true as const }));
+}
+
+/** True for a value made by {@link pasetoRequirement}. */
+export function isPasetoRequirement(value: unknown): value is PasetoRequirement {
+  return typeof value === 'object' && value !== null && (value as { [REQUIREMENT]?: unknown })[REQUIREMENT] === true;
+}
+
+/** The requirement of one route: everything in its roles array, merged. */
+export interface RouteRequirement {
+  /** Verification and lookup options; method-level values override class-level ones. */
+  readonly options: Omit<PasetoRequirementOptions, 'roles' | 'anyRole'>;
+  /** Role groups: every group must pass (`all` roles all held, one of `any` held). */
+  readonly roles: readonly RoleRequirement[];
+}
+
+/**
+ * Merges routing-controllers' roles array (class-level entries first, then method-level ones):
+ * strings are roles all required; requirements' options merge, later (method) ones winning for
+ * each option they set; their `roles` add up and each `anyRole` is a group of its own.
+ */
+export function mergeRouteRequirement(entries: readonly unknown[]): RouteRequirement {
+  const all: string[] = [];
+  const groups: RoleRequirement[] = [];
+  let options: Omit<PasetoRequirementOptions, 'roles' | 'anyRole'> = {};
+  for (const entry of entries) {
+    if (typeof entry === 'string') {
+      all.push(entry);
+    } else if (isPasetoRequirement(entry)) {
+      const { roles, anyRole, ...rest } = entry;
+      if (typeof roles === 'string') all.push(roles);
+      else if (roles) all.push(...roles);
+      if (anyRole && anyRole.length > 0) groups.push({ any: anyRole });
+      const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+      options = { ...options, ...defined };
+    } else {
+      throw new PasetoConfigError('roles', `@Authorized roles must be strings or pasetoRequirement(...) values, got ${typeof entry}`);
+    }
+  }
+  if (options.fresh && options.refreshToken) {
+    // Class @FreshTokenRequired() + method @RefreshTokenRequired(): the method wins.
+    const last = [...entries].reverse().find(isPasetoRequirement);
+    options = last?.refreshToken ? { ...options, fresh: false } : { ...options, refreshToken: false };
+  }
+  if (all.length > 0) groups.unshift({ all });
+  return { options, roles: groups };
+}

@@ -1,0 +1,311 @@
+import { HttpError } from 'routing-controllers';
+import type { AuthPasetoError } from '../errors';
+import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
+import { readPrefixedToken } from './prefixed';
+
+/**
+ * The parts of an HTTP request the token lookup reads. Structural on purpose: this module must not
+ * depend on express (DESIGN §5); express 4 and 5 requests (node `IncomingMessage`s) satisfy it.
+ * The stream methods are used only to read a JSON body no parser has read yet.
+ */
+export interface HttpRequestLike {
+  /** Header names in lower case, as node gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed body when a body parser ran (or after the lookup read it). */
+  body?: unknown;
+  /** The parsed query string (express); when absent, `url` is parsed. */
+  readonly query?: unknown;
+  /** The parsed cookies when cookie-parser ran; when absent, the Cookie header is parsed. */
+  readonly cookies?: unknown;
+  /** The request target, only read to find the query string when `query` is absent. */
+  readonly url?: string;
+  /** Set by body-parser 1.x once it has read the body. */
+  _body?: boolean;
+  /** True once the body stream has been read to its end (by anyone). */
+  readonly readableEnded?: boolean;
+  on?(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  on?(event: 'end' | 'close', listener: () => void): unknown;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
+  resume?(): unknown;
+}
+
+/** Per-route overrides of where and how an HTTP token is looked up (fastapi-paseto's `paseto_required` arguments). */
+export interface HttpTokenLookupOptions {
+  /**
+   * Locations searched, in this order: one or a list of `headers`, `json`, `query`, `cookies`.
+   * Defaults to the configured `tokenLocation` (`['headers']`). Naming `query` or `cookies` here
+   * opts this route in even when the configuration does not.
+   */
+  readonly location?: HttpTokenLocation | readonly HttpTokenLocation[];
+  /**
+   * Name of the token in its location: the header name, the JSON key, the query parameter or the
+   * cookie name. Defaults: `headerName`, `jsonKey` (`jsonRefreshKey` on refresh routes),
+   * `queryKey`, `'access_token_cookie'`.
+   */
+  readonly tokenKey?: string;
+  /**
+   * Prefix before the token (`null`: a bare token). Defaults: `headerType` for headers, `jsonType`
+   * for JSON, none for query and cookies.
+   */
+  readonly tokenPrefix?: string | null;
+  /** A refresh route: the JSON key defaults to `jsonRefreshKey`. */
+  readonly refreshToken?: boolean;
+  /** Largest JSON body read by the lookup itself, in bytes. Default 100 kB (as body-parser). */
+  readonly bodyLimit?: number;
+}
+
+/** A token found in a request, and where. */
+export interface FoundHttpToken {
+  readonly token: string;
+  readonly location: HttpTokenLocation;
+}
+
+/** The configuration fields the lookup reads. */
+export type HttpTransportConfig = Pick<
+  ResolvedPasetoConfig,
+  'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey'
+>;
+
+/** Builds errors with the configured status; `PasetoAuthService.error` fits. */
+export type HttpTransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
+
+/** Default cookie name of the `cookies` location (fastapi-jwt-auth's name). */
+export const DEFAULT_TOKEN_COOKIE = 'access_token_cookie';
+/** Default largest JSON body the lookup reads itself. */
+export const DEFAULT_BODY_LIMIT = 100 * 1024;
+
+const HTTP_LOCATIONS: readonly HttpTokenLocation[] = ['headers', 'json', 'query', 'cookies'];
+
+/**
+ * A request body the JSON lookup could not read: too large (413), not UTF-8 or compressed (415),
+ * malformed JSON or a broken stream (400). Carries `status`/`statusCode` too, so express' own
+ * handler renders it with its status when nothing else does.
+ */
+export class RequestBodyError extends HttpError {
+  readonly status: number;
+  readonly statusCode: number;
+  /** express/http-errors convention: the message is safe to show the client. */
+  readonly expose = true;
+
+  constructor(status: number, message: string) {
+    super(status, message);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'RequestBodyError';
+    this.status = status;
+    this.statusCode = status;
+  }
+
+  toJSON(): { name: string; message: string; status: number } {
+    return { name: this.name, message: this.message, status: this.httpCode };
+  }
+}
+
+function isHttpLocation(value: unknown): value is HttpTokenLocation {
+  return typeof value === 'string' && (HTTP_LOCATIONS as readonly string[]).includes(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+/** The locations of a lookup, validated as a whole so a misconfiguration shows on every request. */
+export function resolveHttpLocations(
+  location: HttpTokenLookupOptions['location'],
+  config: HttpTransportConfig,
+  error: HttpTransportErrorFactory,
+): readonly HttpTokenLocation[] {
+  const list: readonly unknown[] = location === undefined ? config.tokenLocation : typeof location === 'string' ? [location] : location;
+  const allowed = HTTP_LOCATIONS.map((l) => `'${l}'`).join(', ');
+  if (!Array.isArray(list) || list.length === 0) throw error('invalid_argument', `HTTP token location must name at least one of ${allowed}`);
+  for (const entry of list) {
+    if (!isHttpLocation(entry)) {
+      const hint = entry === 'auth' ? " ('auth' is the Socket.IO handshake payload; HTTP has none)" : '';
+      throw error('invalid_argument', `HTTP token location '${String(entry)}' is not supported: use ${allowed}${hint}`);
+    }
+  }
+  return list as readonly HttpTokenLocation[];
+}
+
+/**
+ * Finds the token of an HTTP request: the first location (in order) that holds a value decides.
+ * Returns `undefined` when no location holds one; throws `bad_header` when the value found is
+ * malformed (it is never skipped in favour of a later location), `invalid_argument` for a location
+ * HTTP cannot have, and {@link RequestBodyError} when a JSON body it must read is unreadable.
+ */
+export async function readHttpToken(
+  request: HttpRequestLike,
+  config: HttpTransportConfig,
+  lookup: HttpTokenLookupOptions,
+  error: HttpTransportErrorFactory,
+): Promise<FoundHttpToken | undefined> {
+  for (const location of resolveHttpLocations(lookup.location, config, error)) {
+    const token = await readLocation(location, request, config, lookup, error);
+    if (token !== undefined) return { token, location };
+  }
+  return undefined;
+}
+
+async function readLocation(
+  location: HttpTokenLocation,
+  request: HttpRequestLike,
+  config: HttpTransportConfig,
+  lookup: HttpTokenLookupOptions,
+  error: HttpTransportErrorFactory,
+): Promise<string | undefined> {
+  switch (location) {
+    case 'headers': {
+      const name = lookup.tokenKey ?? config.headerName;
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
+      return readPrefixedToken(request.headers[name.toLowerCase()], prefix, 'header', name, error);
+    }
+    case 'json': {
+      const key = lookup.tokenKey ?? (lookup.refreshToken ? config.jsonRefreshKey : config.jsonKey);
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.jsonType;
+      const body = await readJsonBody(request, lookup.bodyLimit ?? DEFAULT_BODY_LIMIT);
+      if (body === undefined || !Object.prototype.hasOwnProperty.call(body, key)) return undefined;
+      // A key that is present but null is a malformed value, not an absent one.
+      const value = body[key] === null ? '' : body[key];
+      return readPrefixedToken(value, prefix, 'json', key, error);
+    }
+    case 'query': {
+      const key = lookup.tokenKey ?? config.queryKey;
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
+      return readPrefixedToken(queryValue(request, key), prefix, 'query', key, error);
+    }
+    case 'cookies': {
+      const name = lookup.tokenKey ?? DEFAULT_TOKEN_COOKIE;
+      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
+      return readPrefixedToken(cookieValue(request, name), prefix, 'cookie', name, error);
+    }
+  }
+}
+
+function queryValue(request: HttpRequestLike, key: string): unknown {
+  if (isRecord(request.query)) {
+    return Object.prototype.hasOwnProperty.call(request.query, key) ? request.query[key] : undefined;
+  }
+  const url = request.url ?? '';
+  const at = url.indexOf('?');
+  if (at < 0) return undefined;
+  const values = new URLSearchParams(url.slice(at + 1)).getAll(key);
+  // Several values are ambiguous: hand them on as a list, which the parser refuses as malformed.
+  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+}
+
+function cookieValue(request: HttpRequestLike, name: string): unknown {
+  if (isRecord(request.cookies)) {
+    return Object.prototype.hasOwnProperty.call(request.cookies, name) ? request.cookies[name] : undefined;
+  }
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    if (at < 0 || pair.slice(0, at).trim() !== name) continue;
+    let value = pair.slice(at + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+function headerString(request: HttpRequestLike, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * The JSON body of a request as an object, or `undefined` when there is none. A body a parser
+ * already read is taken from `request.body`. Otherwise, for a JSON content type, the stream is read
+ * here with a size limit, and the result kept on `request.body` (with body-parser's `_body` flag and
+ * the stream ended) so later parsers and `@Body()` see it instead of reading a drained stream.
+ * routing-controllers parses bodies only on routes with `@Body`, so a JSON token on any other route
+ * needs this.
+ */
+export async function readJsonBody(request: HttpRequestLike, limit: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown> | undefined> {
+  if (request._body === true || request.readableEnded === true) return isRecord(request.body) ? request.body : undefined;
+  if (isRecord(request.body) && Object.keys(request.body).length > 0) return request.body;
+  const length = headerString(request, 'content-length');
+  const chunked = request.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (length === undefined || Number(length) === 0)) return undefined;
+  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
+  if (typeof request.on !== 'function') return undefined;
+
+  const encoding = (headerString(request, 'content-encoding') ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    drain(request);
+    throw new RequestBodyError(415, 'Unsupported content encoding of the JSON body');
+  }
+  const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(headerString(request, 'content-type') ?? '')?.[2]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    drain(request);
+    throw new RequestBodyError(415, 'Unsupported charset of the JSON body');
+  }
+  if (length !== undefined && Number(length) > limit) {
+    drain(request);
+    throw new RequestBodyError(413, 'Request body too large');
+  }
+
+  const raw = await readStream(request, limit);
+  request._body = true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    request.body = {};
+    throw new RequestBodyError(400, 'Malformed JSON body');
+  }
+  request.body = parsed;
+  return isRecord(parsed) ? parsed : undefined;
+}
+
+/** Discard the rest of a body we refuse, so the connection can be reused. */
+function drain(request: HttpRequestLike): void {
+  request.resume?.();
+}
+
+function readStream(request: HttpRequestLike, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (failure: RequestBodyError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      request.removeListener?.('data', onData);
+      request.removeListener?.('end', onEnd);
+      request.removeListener?.('error', onError);
+      request.removeListener?.('close', onClose);
+      if (failure) {
+        drain(request);
+        reject(failure);
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      size += buffer.length;
+      if (size > limit) finish(new RequestBodyError(413, 'Request body too large'));
+      else chunks.push(buffer);
+    };
+    const onEnd = (): void => finish(undefined);
+    const onError = (): void => finish(new RequestBodyError(400, 'Request body could not be read'));
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = (): void => finish(new RequestBodyError(400, 'Request body could not be read'));
+    request.on?.('data', onData);
+    request.on?.('end', onEnd);
+    request.on?.('error', onError);
+    request.on?.('close', onClose);
+  });
+}
