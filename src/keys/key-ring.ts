@@ -1,5 +1,8 @@
-// CONTRACT STUB (owned by the tokens/keys helper, who replaces the body; keep the exported names).
 import type { PasetoPurpose, PasetoVersion, PasetoKeyOptions } from '../config/options';
+import { PasetoConfigError } from '../errors';
+import { ImportedKey, type KeyMaterialData } from './imported-key';
+import { parseLocalSecret, parsePrivateKey, parsePublicKey, readMaterial } from './material';
+import { keyId } from './paserk';
 
 /** One imported key. The material is private to `keys/` and `tokens/`. */
 export interface PasetoKey {
@@ -17,21 +20,108 @@ export interface ResolvedKeyOptions extends PasetoKeyOptions {
   purpose: PasetoPurpose;
 }
 
+/** Import one key entry; `prefix` is prepended to field names in errors. */
+function importKey(options: ResolvedKeyOptions, prefix: string): ImportedKey {
+  const { version, purpose } = options;
+  const secret = readMaterial(options.secretKey, options.secretKeyFile, `${prefix}secretKey`);
+  const privateValue = readMaterial(options.privateKey, options.privateKeyFile, `${prefix}privateKey`);
+  const publicValue = readMaterial(options.publicKey, options.publicKeyFile, `${prefix}publicKey`);
+
+  if (purpose === 'local') {
+    const stray = privateValue ?? publicValue;
+    if (stray !== undefined) {
+      throw new PasetoConfigError(stray.field, 'a local key takes secretKey (or secretKeyFile) only; privateKey and publicKey are for purpose public');
+    }
+    if (secret === undefined) throw new PasetoConfigError(`${prefix}secretKey`, 'a local key needs secretKey or secretKeyFile');
+    const material: KeyMaterialData = { purpose, secret: parseLocalSecret(secret, version) };
+    return new ImportedKey(version, keyId(version, 'local', material.secret), material);
+  }
+
+  if (secret !== undefined) {
+    throw new PasetoConfigError(secret.field, 'secretKey is for purpose local; a public key takes privateKey and/or publicKey');
+  }
+  if (privateValue === undefined && publicValue === undefined) {
+    throw new PasetoConfigError(`${prefix}privateKey`, 'a public key needs privateKey (signs) and/or publicKey (verifies), inline or as a file');
+  }
+  const pair = privateValue === undefined ? undefined : parsePrivateKey(privateValue, version);
+  const verifier = publicValue === undefined ? undefined : parsePublicKey(publicValue, version);
+  if (pair !== undefined && verifier !== undefined && !pair.publicBytes.equals(verifier.publicBytes)) {
+    throw new PasetoConfigError(publicValue!.field, `the public key is not the public half of ${privateValue!.field}`);
+  }
+  const publicPart = pair ?? verifier!;
+  const material: KeyMaterialData = {
+    purpose,
+    publicKey: publicPart.publicKey,
+    publicBytes: publicPart.publicBytes,
+    privateKey: pair?.privateKey,
+  };
+  return new ImportedKey(version, keyId(version, 'public', material.publicBytes), material);
+}
+
+/** Index of keys by version and purpose, e.g. `4.local`. */
+type Slot = `${PasetoVersion}.${PasetoPurpose}`;
+
 /**
  * Every configured key, imported once. The first key signs new tokens; every key verifies.
+ * A ring of public keys only (a verifier) is allowed: its `signer.canSign` is false.
  */
-export declare class KeyRing {
-  /**
-   * Parse and import every key synchronously; a wrong key (bad PASERK, wrong curve for the
-   * version, unreadable file, local key not 32 bytes, first key without signing material)
-   * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).
-   * `fieldPrefix(i)` gives the field prefix of entry i: `''` for top-level options, `keys[i].` otherwise.
-   */
-  static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string): KeyRing;
-  /** The key that signs / encrypts new tokens. */
+export class KeyRing {
+  /** The key that signs / encrypts new tokens (the first key; `canSign` is false only in a verify-only ring). */
   readonly signer: PasetoKey;
   /** Every key, signer first. */
   readonly keys: readonly PasetoKey[];
+  readonly #bySlot = new Map<Slot, readonly PasetoKey[]>();
+  readonly #byKid = new Map<string, PasetoKey>();
+  readonly #versions = new Set<number>();
+
+  private constructor(keys: readonly PasetoKey[]) {
+    this.keys = Object.freeze([...keys]);
+    this.signer = keys[0];
+    for (const key of keys) {
+      const slot: Slot = `${key.version}.${key.purpose}`;
+      this.#bySlot.set(slot, Object.freeze([...(this.#bySlot.get(slot) ?? []), key]));
+      // The same key listed twice keeps its first entry.
+      if (!this.#byKid.has(key.kid)) this.#byKid.set(key.kid, key);
+      this.#versions.add(key.version);
+    }
+  }
+
+  /**
+   * Parse and import every key synchronously; a wrong key (bad PASERK, wrong curve for the
+   * version, unreadable file, local key not 32 bytes, a verify-only first key while a later
+   * key can sign)
+   * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).
+   * `fieldPrefix(i)` gives the field prefix of entry i: `''` for top-level options, `keys[i].` otherwise.
+   */
+  static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string): KeyRing {
+    if (keys.length === 0) throw new PasetoConfigError('keys', 'at least one key is required');
+    const imported = keys.map((options, index) => importKey(options, fieldPrefix(index)));
+    // A ring of verification keys only is a verifier deployment; but when some key can sign,
+    // a verify-only key first is a mis-ordered rotation and would make the signer unusable.
+    if (!imported[0].canSign && imported.some((key) => key.canSign)) {
+      throw new PasetoConfigError(`${fieldPrefix(0)}privateKey`, 'the first key signs new tokens: it needs privateKey (or privateKeyFile), not only publicKey');
+    }
+    return new KeyRing(imported);
+  }
+
   /** True when some key has this version and purpose. */
-  accepts(version: number, purpose: string): boolean;
+  accepts(version: number, purpose: string): boolean {
+    return this.#bySlot.has(`${version}.${purpose}` as Slot);
+  }
+
+  /** True when some key has this version. */
+  acceptsVersion(version: number): boolean {
+    return this.#versions.has(version);
+  }
+
+  /** Every key of this version and purpose, in ring order (empty when none). */
+  candidates(version: PasetoVersion, purpose: PasetoPurpose): readonly PasetoKey[] {
+    return this.#bySlot.get(`${version}.${purpose}`) ?? [];
+  }
+
+  /** The key of this version and purpose with this PASERK id, if any. */
+  find(version: PasetoVersion, purpose: PasetoPurpose, kid: string): PasetoKey | undefined {
+    const key = this.#byKid.get(kid);
+    return key !== undefined && key.version === version && key.purpose === purpose ? key : undefined;
+  }
 }

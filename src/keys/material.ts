@@ -1,0 +1,130 @@
+/**
+ * Key material from options: inline values or files, PASERK, PEM, raw bytes, hex, base64url.
+ * Everything is synchronous (the service imports keys in its constructor) and every failure is a
+ * {@link PasetoConfigError} naming the field and what was expected, never quoting the material.
+ */
+import { readFileSync } from 'node:fs';
+import type { KeyMaterial, PasetoVersion } from '../config/options';
+import { PasetoConfigError } from '../errors';
+import { PaserkError, checkKeyBytes, parsePaserk } from './paserk';
+import { importPrivatePem, importPublicPem, isPem } from './pem';
+import { keyPairFromPrivateKey, keyPairFromSecretBytes, publicBytesOf, publicKeyFromBytes, type ImportedKeyPair } from './raw';
+
+/** A value read from an option: the material and the field it came from (for errors). */
+export interface FieldValue {
+  readonly value: KeyMaterial;
+  readonly field: string;
+}
+
+/**
+ * The material of one option pair (`secretKey` / `secretKeyFile`, ...): the inline value, or the
+ * trimmed text of the file; `undefined` when neither is set. Both set is an error.
+ */
+export function readMaterial(inline: KeyMaterial | undefined, file: string | undefined, field: string): FieldValue | undefined {
+  const fileField = `${field}File`;
+  if (inline !== undefined && file !== undefined) {
+    throw new PasetoConfigError(field, `give either ${field} or ${fileField}, not both`);
+  }
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new PasetoConfigError(fileField, `cannot read the key file${code === undefined ? '' : ` (${code})`}`);
+    }
+    return { value: text.trim(), field: fileField };
+  }
+  return inline === undefined ? undefined : { value: inline, field };
+}
+
+/** Re-throw a PASERK/raw failure as a config error of `field`. */
+function asConfigError<T>(field: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PaserkError) throw new PasetoConfigError(field, error.message);
+    throw error;
+  }
+}
+
+function isPaserk(text: string): boolean {
+  return /^k[0-9]+\./.test(text);
+}
+
+/** Uint8Array key material that holds PEM text (e.g. a file read without an encoding). */
+function bytesAsPem(bytes: Uint8Array): string | undefined {
+  const text = Buffer.from(bytes).toString('latin1');
+  return isPem(text) ? text.trim() : undefined;
+}
+
+const HEX_32 = /^[0-9a-fA-F]{64}$/;
+const BASE64_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+/**
+ * A local (symmetric) key: a `k{version}.local.` PASERK, or exactly 32 bytes given as a
+ * Uint8Array, 64 hex characters, or base64url (standard base64 is accepted too).
+ */
+export function parseLocalSecret({ value, field }: FieldValue, version: PasetoVersion): Buffer {
+  const expected = `expected a k${version}.local PASERK, or 32 bytes as a Uint8Array, base64url or 64 hex characters`;
+  if (typeof value !== 'string') {
+    if (value.length !== 32) throw new PasetoConfigError(field, `a local key must be 32 bytes, got ${value.length}`);
+    return Buffer.from(value);
+  }
+  const text = value.trim();
+  if (isPaserk(text)) return Buffer.from(asConfigError(field, () => parsePaserk(text, { version, type: 'local' })).data);
+  if (HEX_32.test(text)) return Buffer.from(text, 'hex');
+  if (BASE64_32.test(text)) return Buffer.from(text, 'base64');
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) {
+    throw new PasetoConfigError(field, `a local key must be 32 bytes, got ${text.length / 2} (hex); ${expected}`);
+  }
+  if (/^[A-Za-z0-9+/_-]+=*$/.test(text)) {
+    const length = Buffer.from(text, 'base64').length;
+    throw new PasetoConfigError(field, `a local key must be 32 bytes, got ${length} (base64url); ${expected}`);
+  }
+  throw new PasetoConfigError(field, expected);
+}
+
+/**
+ * A signing key: a `k{version}.secret.` PASERK, a PEM private key, or raw PASERK bytes
+ * (v4: 64-byte seed || public key; v3: 48-byte scalar).
+ */
+export function parsePrivateKey({ value, field }: FieldValue, version: PasetoVersion): ImportedKeyPair {
+  const pem = typeof value === 'string' ? (isPem(value) ? value.trim() : undefined) : bytesAsPem(value);
+  if (pem !== undefined) return keyPairFromPrivateKey(version, importPrivatePem(pem, version, field));
+  if (typeof value !== 'string') {
+    return asConfigError(field, () => keyPairFromSecretBytes(version, parseRaw(value, version, 'secret')));
+  }
+  const text = value.trim();
+  if (!isPaserk(text)) throw new PasetoConfigError(field, `expected a k${version}.secret PASERK or a PEM private key`);
+  return asConfigError(field, () => keyPairFromSecretBytes(version, parsePaserk(text, { version, type: 'secret' }).data));
+}
+
+/**
+ * A verification key: a `k{version}.public.` PASERK, a PEM public key, or raw PASERK bytes
+ * (v4: 32 bytes; v3: 49-byte compressed point). Returns the key and its PASERK bytes.
+ */
+export function parsePublicKey({ value, field }: FieldValue, version: PasetoVersion): Pick<ImportedKeyPair, 'publicKey' | 'publicBytes'> {
+  const pem = typeof value === 'string' ? (isPem(value) ? value.trim() : undefined) : bytesAsPem(value);
+  if (pem !== undefined) {
+    const publicKey = importPublicPem(pem, version, field);
+    return { publicKey, publicBytes: publicBytesOf(version, publicKey) };
+  }
+  let bytes: Uint8Array;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (!isPaserk(text)) throw new PasetoConfigError(field, `expected a k${version}.public PASERK or a PEM public key`);
+    bytes = asConfigError(field, () => parsePaserk(text, { version, type: 'public' }).data);
+  } else {
+    bytes = asConfigError(field, () => parseRaw(value, version, 'public'));
+  }
+  const publicKey = asConfigError(field, () => publicKeyFromBytes(version, bytes));
+  // Re-derive the bytes so a v3 key always carries the canonical compressed point.
+  return { publicKey, publicBytes: publicBytesOf(version, publicKey) };
+}
+
+/** Raw key bytes, checked against the PASERK length rules. */
+function parseRaw(bytes: Uint8Array, version: PasetoVersion, type: 'secret' | 'public'): Uint8Array {
+  checkKeyBytes(version, type, bytes);
+  return bytes;
+}
