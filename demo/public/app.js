@@ -1,0 +1,92 @@
+// The demo page: plain browser JavaScript, no build step. It keeps the tokens in memory only
+// (a real application weighs memory vs. sessionStorage vs. an httpOnly cookie).
+'use strict';
+
+(function () {
+  var accessToken = null;
+  var refreshToken = null;
+  var socket = null;
+
+  function $(id) { return document.getElementById(id); }
+  function show(id, text) { $(id).textContent = text; }
+  function setLoggedIn(loggedIn) {
+    ['me', 'admin', 'fresh-action', 'refresh', 'logout'].forEach(function (id) { $(id).disabled = !loggedIn; });
+  }
+
+  /** fetch JSON; resolves to { status, body } whatever the status. */
+  function api(method, path, token, body) {
+    var headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (json) {
+          return { status: response.status, body: json };
+        });
+      });
+  }
+
+  function showResult(label, result) {
+    show('api-result', label + ' → ' + result.status + '\n' + JSON.stringify(result.body, null, 2));
+  }
+
+  /** Connect namespace `/` with the token in the handshake's auth payload (browsers cannot set headers on a WebSocket). */
+  function connectSocket() {
+    if (socket) { socket.off(); socket.disconnect(); }
+    show('socket-error', '');
+    socket = io({ auth: { token: accessToken }, reconnection: false });
+    socket.on('connect', function () { show('socket-state', 'connected'); });
+    socket.on('disconnect', function () { show('socket-state', 'disconnected'); });
+    socket.on('greeting', function (greeting) { show('greeting', greeting.message); });
+    // A refused handshake: err.message is the same message an HTTP route gives, err.data = { code, status }.
+    socket.on('connect_error', function (err) {
+      show('socket-state', 'refused');
+      show('socket-error', 'connect_error: ' + err.message + (err.data && err.data.code ? ' (' + err.data.code + ')' : ''));
+    });
+  }
+
+  $('login-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    show('login-status', 'Logging in…');
+    api('POST', '/login', null, { username: $('username').value, password: $('password').value }).then(function (result) {
+      if (result.status !== 200) {
+        show('login-status', 'Login failed (' + result.status + '): ' + (result.body && result.body.message));
+        return;
+      }
+      accessToken = result.body.access_token;
+      refreshToken = result.body.refresh_token;
+      show('login-status', 'Logged in as ' + $('username').value + '. Access token: ' + accessToken.slice(0, 24) + '…');
+      show('logout-status', '');
+      show('greeting', '');
+      setLoggedIn(true);
+      connectSocket();
+    });
+  });
+
+  $('me').addEventListener('click', function () {
+    api('GET', '/me', accessToken).then(function (result) { showResult('GET /me', result); });
+  });
+  $('admin').addEventListener('click', function () {
+    api('GET', '/admin', accessToken).then(function (result) { showResult('GET /admin', result); });
+  });
+  $('fresh-action').addEventListener('click', function () {
+    api('POST', '/fresh-action', accessToken).then(function (result) { showResult('POST /fresh-action', result); });
+  });
+  $('refresh').addEventListener('click', function () {
+    api('POST', '/refresh', refreshToken).then(function (result) {
+      if (result.status === 200) accessToken = result.body.access_token; // not fresh: /fresh-action now says 401
+      showResult('POST /refresh', result);
+    });
+  });
+
+  $('logout').addEventListener('click', function () {
+    api('POST', '/logout', accessToken, { refresh_token: refreshToken }).then(function (result) {
+      show('logout-status', result.status === 200 ? 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked. Reconnecting the socket with the revoked token…' : 'Logout failed (' + result.status + ')');
+      show('greeting', '');
+      setLoggedIn(false);
+      // Reconnect with the same, now revoked, token: the server refuses it before `connect`.
+      socket.disconnect();
+      socket.connect();
+    });
+  });
+}());
