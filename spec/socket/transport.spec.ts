@@ -89,6 +89,10 @@ describe('socket transport: readSocketToken', () => {
   it('tokenKey renames the auth and query keys; tokenPrefix applies to every location', () => {
     expect(read({ auth: { access: 'A' }, query: { token: 'Q' } }, { tokenKey: 'access' })).to.equal('A');
     expect(read({ query: { access: 'Q' } }, { tokenKey: 'access' })).to.equal('Q');
+    // queryKey renames the query key only, and wins over tokenKey there
+    expect(read({ auth: { token: 'A' }, query: { t: 'Q' } }, { queryKey: 't', location: ['query'] })).to.equal('Q');
+    expect(read({ auth: { access: 'A' }, query: { t: 'Q' } }, { queryKey: 't', tokenKey: 'access' })).to.equal('A');
+    expect(read({ query: { t: 'Q', access: 'X' } }, { queryKey: 't', tokenKey: 'access', location: ['query'] })).to.equal('Q');
     expect(read({ auth: { token: 'Token A' } }, { tokenPrefix: 'Token' })).to.equal('A');
     expect(failure(() => read({ auth: { token: 'A' } }, { tokenPrefix: 'Token' })).message).to.equal("Bad auth.token value. Expected value 'Token <PASETO>'");
     expect(failure(() => read({ auth: { token: 'Bearer A' } }, { tokenPrefix: null })).message).to.equal("Bad auth.token value. Expected value '<PASETO>'");

@@ -25,6 +25,8 @@ export interface SocketTokenLookupOptions {
   readonly location?: readonly string[];
   /** Key of the token in `handshake.auth` and in the query string. Default: `token` / `websocketQueryKey`. */
   readonly tokenKey?: string;
+  /** Key of the token in the query string only (this middleware's `websocketQueryKey`); wins over `tokenKey` there. */
+  readonly queryKey?: string;
   /**
    * Prefix expected before the token in every location of this middleware (`null`: a bare token).
    * Default: `auth` accepts a bare token or `Bearer <token>`, `headers` uses `headerType`, `query`
@@ -105,7 +107,7 @@ function readLocation(
       return readPrefixedToken(value, prefix, 'header', config.headerName, error);
     }
     case 'query': {
-      const key = lookup.tokenKey ?? config.websocketQueryKey;
+      const key = lookup.queryKey ?? lookup.tokenKey ?? config.websocketQueryKey;
       const value = handshake.query?.[key];
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.websocketQueryType;
       return readPrefixedToken(value, prefix, 'query', key, error);
