@@ -78,6 +78,18 @@ function send(res: HttpResponseLike, status: number, body: object): void {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * For routing-controllers' `errorOverridingMap` option, with its default error handler: its own
+ * `AuthorizationRequiredError` / `AccessDeniedError` (a `@CurrentUser({ required: true })` on a route
+ * without a guard, or a checker of yours returning `false`) carry the request URL in their message;
+ * this replaces the JSON body of `@JsonController`s by ours. Prefer guarding such routes with
+ * `@Authorized()`, which never lets routing-controllers build those errors.
+ */
+export const pasetoErrorOverridingMap: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.freeze({
+  AuthorizationRequiredError: Object.freeze({ name: 'AuthPasetoError', message: ErrorMessages.tokenMissing, code: 'token_missing', status: 401 }),
+  AccessDeniedError: Object.freeze({ name: 'AuthPasetoError', message: ErrorMessages.insufficientRole, code: 'insufficient_role', status: 403 }),
+});
+
 /** An express error middleware (four parameters). */
 export type PasetoErrorRequestHandler = (error: unknown, request: unknown, response: HttpResponseLike, next: (error?: unknown) => void) => void;
 
