@@ -77,7 +77,7 @@ for (const transport of TRANSPORTS) {
       await Promise.all(servers.splice(0).map((server) => server.close()));
     });
 
-    async function serve(middlewares: Function[]): Promise<TestServer> {
+    async function serve(middlewares: Array<new () => unknown>): Promise<TestServer> {
       const server = await startServer((io) => {
         new SocketControllers({ io, container: Container, controllers, middlewares });
       });

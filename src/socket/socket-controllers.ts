@@ -34,7 +34,7 @@ export type PasetoSocketControllersMiddlewareClass = new () => PasetoSocketContr
 
 /** The one export of socket-controllers we use, typed here so its types are not needed at runtime. */
 interface SocketControllersModule {
-  Middleware(options?: { priority?: number; namespace?: string | RegExp | Array<string | RegExp> }): (target: Function) => void;
+  Middleware(options?: { priority?: number; namespace?: string | RegExp | Array<string | RegExp> }): (target: abstract new (...args: never[]) => unknown) => void;
 }
 
 /**
@@ -44,7 +44,6 @@ interface SocketControllersModule {
 function loadSocketControllers(): SocketControllersModule | undefined {
   try {
     // A runtime require, not an import: the import would make socket-controllers mandatory.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('socket-controllers') as SocketControllersModule;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
