@@ -36,3 +36,29 @@ export type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './den
 export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
 export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
 export { RedisDenylist, type RedisDenylistClient, type RedisDenylistOptions } from './denylist/redis';
+export {
+  pasetoSocketMiddleware,
+  authenticateSocket,
+  getSocketAuth,
+  getSocketUser,
+  SocketAuthError,
+  SOCKET_AUTH_DATA_KEY,
+  SOCKET_INTERNAL_ERROR_CODE,
+  SOCKET_INTERNAL_ERROR_MESSAGE,
+  type PasetoSocketMiddlewareOptions,
+  type PasetoSocketMiddlewareFunction,
+  type PasetoSocketLike,
+  type SocketAuthErrorData,
+  type SocketAuthRecord,
+  type SocketUserLoader,
+  type SocketExplicitToken,
+} from './socket/middleware';
+export {
+  PasetoSocketMiddleware,
+  createPasetoSocketMiddleware,
+  type PasetoSocketControllersMiddlewareOptions,
+  type PasetoSocketControllersMiddleware,
+  type PasetoSocketControllersMiddlewareClass,
+  type SocketControllersNamespace,
+} from './socket/socket-controllers';
+export { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from './transport/socket';
