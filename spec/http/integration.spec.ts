@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Container } from 'typedi';
 import { Authorized, Get, HttpError, JsonController } from 'routing-controllers';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { PASETO_CONFIG, PasetoAuthService } from '../../src/service';
+import { PASETO_CONFIG, type PasetoAuthService } from '../../src/service';
 import { PasetoConfigError } from '../../src/errors';
 import { PasetoRequired } from '../../src/http/decorators';
 import { pasetoErrorOverridingMap } from '../../src/http/error-handler';
@@ -347,8 +347,8 @@ describe('HTTP wiring', () => {
       const token = await makeService().createAccessToken({ subject: 'from-container' });
       expect((await client(app).get('/plain/authorized').set(bearer(token))).body).to.deep.equal({ subject: 'from-container' });
     } finally {
-      Container.remove(PasetoAuthService);
-      Container.remove(PASETO_CONFIG);
+      // resetValue keeps the @Service registration (Container.remove would drop it for good).
+      Container.reset();
     }
   });
 
