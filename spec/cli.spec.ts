@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoKeysFromEnv, type DemoEnv } from '../demo/config';
 import { runCli, type CliIO, type PrintableKeys } from '../src/cli';
@@ -33,14 +35,27 @@ async function roundTrip(auth: PasetoAuthService): Promise<void> {
   expect(verified.subject).to.equal('alice');
 }
 
-/** `NAME=value` lines of the text output, as a shell or dotenv would read them (quotes removed). */
-function envOf(text: string): DemoEnv & { PASETO_KID?: string } {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^(PASETO_[A-Z_]+)=(.*)$/.exec(line);
-    if (match) env[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
+/**
+ * Source the text output in bash (`set -a; . ./file`), as docs/cli.md says to, and read back the
+ * PASETO_* variables it set: proves the output is a valid env file with nothing but comments around.
+ */
+function sourceInBash(text: string): DemoEnv & { PASETO_KID?: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'paseto-keygen-'));
+  try {
+    const file = join(dir, 'keys.env');
+    writeFileSync(file, text);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', 'set -euo pipefail; set -a; . "$0"; set +a; env | grep "^PASETO_"', file], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stderr).to.equal('');
+    const env: Record<string, string> = {};
+    for (const line of result.stdout.split('\n').filter(Boolean)) env[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    return env;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return env;
 }
 
 const COMBINATIONS: ReadonlyArray<{ version: '3' | '4'; purpose: 'local' | 'public'; format: 'paserk' | 'pem' }> = [
@@ -84,11 +99,12 @@ describe('cli: paseto-controllers keygen', () => {
         await roundTrip(auth);
       });
 
-      it('the text output holds env lines that configure a working service (as the demo reads them)', async () => {
+      it('the text output is an env file that configures a working service (sourced by bash, read by the demo)', async () => {
         const { code, out } = await run(...flags);
         expect(code).to.equal(0);
         expect(out).to.include(`PASETO_VERSION=${version}`).and.include(`PASETO_PURPOSE=${purpose}`).and.include('kid');
-        const env = envOf(out);
+        const env = sourceInBash(out);
+        expect(env.PASETO_VERSION).to.equal(version);
         expect(env.PASETO_KID ?? '').to.match(/^k[34]\.[lp]id\./);
         const demoKeys = demoKeysFromEnv(env);
         expect(demoKeys.generated).to.equal(false);

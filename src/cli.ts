@@ -57,7 +57,7 @@ Run '${PROGRAM} keygen --help' for the options of keygen.
 const KEYGEN_HELP = `Usage: ${PROGRAM} keygen [--version 4|3] [--purpose local|public] [--format paserk|pem] [--json]
 
 Generate a new PASETO key and print it with its PASERK id (kid), as environment lines
-and as PasetoAuthService options.
+and as PasetoAuthService options. The output is a valid .env file: keygen > .env
 
 Options:
   --version 4|3             PASETO version (default 4). v4 uses XChaCha20/BLAKE2b (local) and
@@ -67,7 +67,8 @@ Options:
   --format paserk|pem       Encoding of the keys (default paserk, e.g. k4.local.…, k4.secret.…).
                             'pem' (PKCS#8 / SPKI) applies to public key pairs only: a local key has
                             no PEM form.
-  --json                    Print one JSON object instead of the annotated text.
+  --json                    Print one JSON object instead of the annotated text (e.g. to write
+                            .pem files: ... --format pem --json | jq -r .privateKey > private.pem).
   -h, --help                Show this help.
 
 Examples:
@@ -155,7 +156,9 @@ export function envLine(name: string, value: string): string {
 }
 
 /**
- * The annotated text `keygen` prints: the key(s), the kid, environment lines and options.
+ * The annotated text `keygen` prints: the kid, environment lines and options. Everything but the
+ * `NAME=value` lines is a comment, so the output is itself a valid `.env` file and shell script
+ * (`keygen > .env`, or `set -a; . ./.env; set +a`).
  *
  * @param keys - what {@link generatePrintableKeys} returned
  */
@@ -169,12 +172,10 @@ export function formatKeys(keys: PrintableKeys): string {
   } else {
     lines.push('# Keep the private key secret (it signs tokens); the public key only verifies and may be shared.');
   }
-  lines.push('');
   if (keys.format === 'pem') {
-    if (keys.privateKey !== undefined) lines.push(keys.privateKey.trimEnd());
-    if (keys.publicKey !== undefined) lines.push(keys.publicKey.trimEnd());
-    lines.push('');
+    lines.push('# PEM values are on one line with \\n escapes (dotenv expands them); for .pem files use --json.');
   }
+  lines.push('');
   lines.push('# Environment (e.g. .env):');
   lines.push(envLine('PASETO_VERSION', String(keys.version)));
   lines.push(envLine('PASETO_PURPOSE', keys.purpose));
@@ -184,7 +185,7 @@ export function formatKeys(keys: PrintableKeys): string {
   lines.push(envLine('PASETO_KID', keys.kid));
   lines.push('');
   lines.push('# PasetoAuthService options:');
-  lines.push(optionsSnippet(keys));
+  lines.push(`# ${optionsSnippet(keys)}`);
   return `${lines.join('\n')}\n`;
 }
 
