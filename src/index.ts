@@ -62,3 +62,25 @@ export {
   type SocketControllersNamespace,
 } from './socket/socket-controllers';
 export { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from './transport/socket';
+export { PasetoRequired, FreshTokenRequired, RefreshTokenRequired, PasetoOptional, Auth, type PasetoRouteDecorator } from './http/decorators';
+export { pasetoRequirement, isPasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
+export {
+  pasetoAuthorizationChecker,
+  pasetoCurrentUserChecker,
+  type PasetoAuthSource,
+  type PasetoCheckerOptions,
+  type PasetoCurrentUserCheckerOptions,
+  type PasetoUserLoader,
+  type PasetoAuthorizationChecker,
+  type PasetoCurrentUserChecker,
+} from './http/checkers';
+export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export {
+  pasetoErrorHandler,
+  pasetoErrorOverridingMap,
+  wwwAuthenticateValue,
+  type PasetoErrorHandlerOptions,
+  type PasetoErrorRequestHandler,
+  type HttpResponseLike,
+} from './http/error-handler';
+export { RequestBodyError, type HttpTokenLookupOptions, type HttpRequestLike } from './transport/http';
