@@ -4,7 +4,7 @@
  *
  *   npm start                 # http://localhost:3000
  *   PORT=8080 npm start
- *   PASETO_SECRET_KEY=k4.local.… npm start   (from `npx paseto-controllers keygen`)
+ *   PASETO_SECRET_KEY=k4.local.… npm start   (from `npm run --silent keygen`)
  */
 import 'reflect-metadata';
 import { once } from 'node:events';
@@ -76,7 +76,8 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
     log(
       `[paseto-controllers demo] WARNING: PASETO_SECRET_KEY is not set, so a development key (${keys.kid}) was generated for this process.\n` +
         '  Tokens die with the process: after a restart every token is refused.\n' +
-        '  For stable keys run `npx paseto-controllers keygen` and set PASETO_SECRET_KEY (see docs/cli.md).',
+        '  For a stable key run `npm run --silent keygen > .env` here (`npx paseto-controllers keygen` where the package is installed)\n' +
+          '  and set PASETO_SECRET_KEY from it (see docs/cli.md).',
     );
   }
   const auth = new PasetoAuthService({
