@@ -25,7 +25,7 @@ import {
   pasetoSocketMiddleware,
   type PasetoAuthOptions,
   type VerifiedToken,
-} from './paseto';
+} from '../src';
 import { demoKeysFromEnv, type DemoEnv } from './config';
 import { createAppContainer } from './container';
 import { AuthController } from './controllers/auth.controller';

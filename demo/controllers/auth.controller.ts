@@ -1,6 +1,6 @@
 import { Authorized, BadRequestError, Body, HttpCode, JsonController, Post, UnauthorizedError } from 'routing-controllers';
 import { Service } from 'typedi';
-import { Auth, FreshTokenRequired, PasetoAuthService, RefreshTokenRequired, type AuthPaseto } from '../paseto';
+import { Auth, FreshTokenRequired, PasetoAuthService, RefreshTokenRequired, type AuthPaseto } from '../../src';
 import { LoginDto, LogoutDto, ValidBody } from '../dto';
 import { UserStore, type DemoUser } from '../users';
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import { ConnectedSocket, OnConnect, SocketController } from 'socket-controllers';
 import { Service } from 'typedi';
-import { getSocketUser } from '../paseto';
+import { getSocketUser } from '../../src';
 import type { DemoUser } from '../users';
 import { GREETING_EVENT, greetingFor } from './greeting';
 
