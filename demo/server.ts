@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { useExpressServer } from 'routing-controllers';
 import { SocketControllers } from 'socket-controllers';
 import { Server as SocketIOServer } from 'socket.io';
@@ -30,7 +30,6 @@ import { demoKeysFromEnv, type DemoEnv } from './config';
 import { createAppContainer } from './container';
 import { AuthController } from './controllers/auth.controller';
 import { UserController } from './controllers/user.controller';
-import { FinalErrorHandler } from './middlewares/final-error-handler';
 import { GREETING_EVENT, greetingFor } from './sockets/greeting';
 import { QueryGreetingController } from './sockets/query.controller';
 import { UserStore, type DemoUser } from './users';
@@ -106,8 +105,8 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
     development: false,
     // We validate with class-validator ourselves (demo/dto.ts) to give messages that name the field.
     validation: false,
-    middlewares: [FinalErrorHandler],
   });
+  app.use(finalErrorHandler);
 
   const httpServer = createServer(app);
   const io = new SocketIOServer(httpServer);
@@ -149,6 +148,28 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
     },
   };
 }
+
+/**
+ * The last express error handler.
+ *
+ * routing-controllers sends its error response and then calls `next(error)`; express's own
+ * handler would then log the stack of every 401 and close the keep-alive connection. Here an error
+ * whose response is already sent is done with; a body-parser error (malformed JSON, oversized
+ * body, raised by `express.json()` before any route) gets a JSON answer; anything else a plain 500.
+ * It is a plain express handler, not a routing-controllers `@Middleware` class: such a class is
+ * registered in every routing-controllers app of the process that does not list its `middlewares`.
+ */
+const finalErrorHandler: ErrorRequestHandler = (error: unknown, _request, response, _next) => {
+  if (response.headersSent) return;
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = type === 'entity.parse.failed' ? 'Request body is not valid JSON' : type === 'entity.too.large' ? 'Request body is too large' : 'Bad request';
+    response.status(status).json({ name: 'BadRequestError', message });
+    return;
+  }
+  console.error(error);
+  response.status(500).json({ name: 'InternalServerError', message: 'Internal server error' });
+};
 
 /** `npm start`: listen on PORT (default 3000) until SIGINT / SIGTERM. */
 async function main(): Promise<void> {

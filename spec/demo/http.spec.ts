@@ -60,7 +60,7 @@ describe('demo: HTTP', () => {
       expect(errors).to.deep.equal([{ property: 'password', messages: ['password is required'] }]);
     });
 
-    it('answers malformed JSON with a JSON 400, not a stack trace (the FinalErrorHandler middleware)', async () => {
+    it('answers malformed JSON with a JSON 400, not a stack trace', async () => {
       const response = await demo.http.post('/login').set('Content-Type', 'application/json').send('{"username":').expect(400);
       expect(response.body).to.deep.equal({ name: 'BadRequestError', message: 'Request body is not valid JSON' });
     });
