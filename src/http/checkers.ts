@@ -5,7 +5,7 @@ import { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
 import { setAuthErrorHeaders } from './error-handler';
-import { mergeRouteRequirement } from './requirement';
+import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, requestState } from './request-state';
 
 /** A service, or a function giving one (called once, at the first request). */
@@ -43,11 +43,21 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => P
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
   const getService = lazyService(auth);
+  // routing-controllers hands each route the same roles array every time: merge it once per route.
+  const routes = new WeakMap<readonly unknown[], RouteRequirement>();
+  const routeOf = (roles: readonly unknown[]): RouteRequirement => {
+    let route = routes.get(roles);
+    if (route === undefined) {
+      route = mergeRouteRequirement(roles);
+      routes.set(roles, route);
+    }
+    return route;
+  };
   return async function pasetoAuthorizationChecker(action: Action, roles: unknown[]): Promise<boolean> {
     const service = getService();
     const request = action.request as HttpRequestLike;
     try {
-      const route = mergeRouteRequirement(roles ?? []);
+      const route = routeOf(roles ?? []);
       const verified = await authenticateRequest(service, request, { ...route.options, bodyLimit: options.bodyLimit });
       if (route.roles.length > 0) {
         // Roles need a token: an optional route with roles is not open to anonymous clients.

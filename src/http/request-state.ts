@@ -68,15 +68,10 @@ export async function authenticateRequest(
     };
     token = (await readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message)))?.token;
   }
-  const key = JSON.stringify([
-    token ?? null,
-    options.optional === true,
-    options.fresh === true,
-    options.refreshToken === true,
-    options.type ?? null,
-    options.base64Encoded === true,
-    assertionKey(options.implicitAssertion),
-  ]);
+  // Flags first, then the free-form parts, each ending at a NUL (which neither a token nor a type holds).
+  const key = `${options.optional === true ? 1 : 0}${options.fresh === true ? 1 : 0}${options.refreshToken === true ? 1 : 0}${
+    options.base64Encoded === true ? 1 : 0
+  }${options.type ?? ''}\0${assertionKey(options.implicitAssertion) ?? ''}\0${token ?? ''}`;
   const state = requestState(request);
   let byKey = state.authentications.get(service);
   if (byKey === undefined) {

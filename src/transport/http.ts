@@ -140,34 +140,29 @@ export async function readHttpToken(
   error: HttpTransportErrorFactory,
 ): Promise<FoundHttpToken | undefined> {
   for (const location of resolveHttpLocations(lookup.location, config, error)) {
-    const token = await readLocation(location, request, config, lookup, error);
+    const found = readLocation(location, request, config, lookup, error);
+    // Only the JSON location reads a stream; the others answer without a tick.
+    const token = found instanceof Promise ? await found : found;
     if (token !== undefined) return { token, location };
   }
   return undefined;
 }
 
-async function readLocation(
+function readLocation(
   location: HttpTokenLocation,
   request: HttpRequestLike,
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
   error: HttpTransportErrorFactory,
-): Promise<string | undefined> {
+): string | undefined | Promise<string | undefined> {
   switch (location) {
     case 'headers': {
       const name = lookup.tokenKey ?? config.headerName;
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
       return readPrefixedToken(request.headers[name.toLowerCase()], prefix, 'header', name, error);
     }
-    case 'json': {
-      const key = lookup.tokenKey ?? (lookup.refreshToken ? config.jsonRefreshKey : config.jsonKey);
-      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.jsonType;
-      const body = await readJsonBody(request, lookup.bodyLimit ?? DEFAULT_BODY_LIMIT);
-      if (body === undefined || !Object.prototype.hasOwnProperty.call(body, key)) return undefined;
-      // A key that is present but null is a malformed value, not an absent one.
-      const value = body[key] === null ? '' : body[key];
-      return readPrefixedToken(value, prefix, 'json', key, error);
-    }
+    case 'json':
+      return readJsonToken(request, config, lookup, error);
     case 'query': {
       const key = lookup.tokenKey ?? config.queryKey;
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
@@ -179,6 +174,21 @@ async function readLocation(
       return readPrefixedToken(cookieValue(request, name), prefix, 'cookie', name, error);
     }
   }
+}
+
+async function readJsonToken(
+  request: HttpRequestLike,
+  config: HttpTransportConfig,
+  lookup: HttpTokenLookupOptions,
+  error: HttpTransportErrorFactory,
+): Promise<string | undefined> {
+  const key = lookup.tokenKey ?? (lookup.refreshToken ? config.jsonRefreshKey : config.jsonKey);
+  const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.jsonType;
+  const body = await readJsonBody(request, lookup.bodyLimit ?? DEFAULT_BODY_LIMIT);
+  if (body === undefined || !Object.prototype.hasOwnProperty.call(body, key)) return undefined;
+  // A key that is present but null is a malformed value, not an absent one.
+  const value = body[key] === null ? '' : body[key];
+  return readPrefixedToken(value, prefix, 'json', key, error);
 }
 
 function queryValue(request: HttpRequestLike, key: string): unknown {
