@@ -11,11 +11,7 @@ import { AuthPaseto } from '../../src/http/auth-handle';
 import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
 import { pasetoErrorHandler } from '../../src/http/error-handler';
 
-interface User {
-  id: string;
-  name: string;
-  roles: string[];
-}
+interface User { id: string; name: string; roles: string[] }
 const users = new Map<string, User>([['alice', { id: 'alice', name: 'Alice', roles: ['admin'] }]]);
 
 @JsonController('/quick')

@@ -38,7 +38,7 @@ describe('docs/socket.md quick start', () => {
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
     // --- client (docs) ---
-    const token = await auth.createAccessToken({ subject: 'alice' });
+    const token = await auth.createAccessToken({ subject: 'alice' }); // normally from your login route
     const socket = connect(url, { auth: { token } });
     socket.on('hello', (text: string) => console.log(text)); // hello alice
 

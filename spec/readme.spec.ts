@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+/** The ```ts blocks of a Markdown section, from its heading to the next heading of that level. */
+function codeBlocks(markdown: string, heading: string): string[] {
+  const start = markdown.indexOf(`\n${heading}\n`);
+  expect(start, `heading "${heading}"`).to.be.greaterThan(-1);
+  const level = heading.split(' ')[0];
+  const rest = markdown.slice(start + heading.length + 2);
+  const end = rest.search(new RegExp(`\\n${level} `));
+  const section = end < 0 ? rest : rest.slice(0, end);
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+}
+
+/** Lines that carry code: imports (which differ: package name vs. source paths) and the listening call left out. */
+function codeLines(block: string): string[] {
+  return block
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('PASETO_CONFIG, Auth') && !/^\}? ?from '/.test(line))
+    .filter((line) => !line.startsWith('http.listen(') && !line.startsWith('// client'))
+    .filter((line) => !/^[A-Za-z, ]+,$/.test(line) && !line.startsWith('pasetoAuthorizationChecker, pasetoCurrentUserChecker'));
+}
+
+function expectRunBy(block: string, specFile: string): void {
+  const spec = read(specFile);
+  // A spec declares with `let` outside the test what the snippet declares with `const`, for cleanup.
+  const missing = codeLines(block).filter((line) => !spec.includes(line.replace(/^const /, '')));
+  expect(missing, `lines of the README not run by ${specFile}`).to.deep.equal([]);
+}
+
+describe('README quick starts are code the tests run', () => {
+  const readme = read('README.md');
+
+  it('HTTP: every line is in spec/http/quickstart.spec.ts, and docs/http.md shows the same code', () => {
+    const [block] = codeBlocks(readme, '## Quick start: HTTP');
+    expectRunBy(block, 'spec/http/quickstart.spec.ts');
+    expect(codeBlocks(read('docs/http.md'), '## Quick start')[0]).to.equal(block);
+  });
+
+  it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
+    const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
+    expect(blocks).to.have.length(2);
+    for (const block of blocks) expectRunBy(block, 'spec/socket/quickstart.spec.ts');
+  });
+});
