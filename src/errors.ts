@@ -20,7 +20,8 @@ export type AuthPasetoErrorCode =
   | 'insufficient_role'
   | 'invalid_argument'
   | 'user_not_found'
-  | 'denylist_unavailable';
+  | 'denylist_unavailable'
+  | 'csrf_failed';
 
 /** The default HTTP status of each code; override per code with the `statusCodes` option. */
 export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>> = Object.freeze({
@@ -40,6 +41,7 @@ export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>>
   invalid_argument: 400,
   user_not_found: 401,
   denylist_unavailable: 503,
+  csrf_failed: 401,
 });
 
 /** Every code, for validation of `statusCodes` and for exhaustive tests. */
@@ -65,6 +67,9 @@ export const ErrorMessages = Object.freeze({
   freshAndRefresh: 'fresh and refresh_token cannot be True at the same time',
   userNotFound: 'User not found',
   denylistUnavailable: 'Token revocation status is unavailable',
+  csrfMissing: 'Missing CSRF token',
+  csrfMismatch: 'CSRF double submit tokens do not match',
+  csrfClaimMissing: "Token is missing the 'csrf' claim",
 });
 
 /** The JSON body an HTTP client or a socket `connect_error` receives. */

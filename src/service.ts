@@ -4,7 +4,7 @@ import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './c
 import { resolveOptions } from './config/resolve';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
 import { decodeToken, encodeToken } from './tokens/protocol';
-import { audienceMatches, buildClaims, checkClaimsInput, parseTime } from './tokens/claims';
+import { audienceMatches, buildClaims, checkClaimsInput, issuesCsrfClaim, parseTime } from './tokens/claims';
 import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, TokenInDenylistLoader } from './denylist/store';
@@ -165,6 +165,7 @@ export class PasetoAuthService {
       issuer: options.issuer ?? this.config.encodeIssuer,
       audience: options.audience,
       userClaims: options.userClaims,
+      csrf: issuesCsrfClaim(this.config),
     };
     checkClaimsInput(input);
     const payload = encoder.encode(JSON.stringify(buildClaims(input)));

@@ -9,6 +9,8 @@ export type PasetoPurpose = 'local' | 'public';
 export type HttpTokenLocation = 'headers' | 'json' | 'query' | 'cookies';
 /** Where a Socket.IO handshake may carry its token. */
 export type SocketTokenLocation = 'auth' | 'headers' | 'query';
+/** The `SameSite` attribute of the auth cookies; `null` leaves it out (the browser's default applies). */
+export type CookieSameSite = 'lax' | 'strict' | 'none' | null;
 /** Key material: a PASERK / base64url / hex / PEM string, or raw bytes. */
 export type KeyMaterial = string | Uint8Array;
 
@@ -105,6 +107,38 @@ export interface PasetoAuthOptions {
   statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
   /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
   verifiedTokenCacheSize?: number;
+  /** Cookie of access tokens (location `cookies`). Default `'access_token_cookie'`. */
+  accessCookieKey?: string;
+  /** Cookie of refresh tokens, read on refresh routes. Default `'refresh_token_cookie'`. */
+  refreshCookieKey?: string;
+  /**
+   * Double-submit CSRF protection of cookie-borne tokens. When on and `'cookies'` is in
+   * `tokenLocation`, new tokens carry a random `csrf` claim; a request whose token came from a
+   * cookie, with a method in `csrfMethods`, must send that value in the `csrfHeaderName` header.
+   * Default `true`.
+   */
+  cookieCsrfProtect?: boolean;
+  /** Cookie holding the access token's `csrf` claim, readable by scripts. Default `'csrf_access_token'`. */
+  accessCsrfCookieKey?: string;
+  /** Cookie holding the refresh token's `csrf` claim, readable by scripts. Default `'csrf_refresh_token'`. */
+  refreshCsrfCookieKey?: string;
+  /** Header carrying the CSRF value (access and refresh routes alike). Default `'X-CSRF-Token'`. */
+  csrfHeaderName?: string;
+  /** Methods whose cookie-borne tokens need the CSRF header (case-insensitive). Default `['POST', 'PUT', 'PATCH', 'DELETE']`. */
+  csrfMethods?: string[];
+  /** `Secure` attribute of the auth cookies (sent over HTTPS only). Default `true`. */
+  cookieSecure?: boolean;
+  /** `SameSite` attribute of the auth cookies; `'none'` needs `cookieSecure`. Default `'lax'`. */
+  cookieSameSite?: CookieSameSite;
+  /** `Domain` attribute of the auth cookies. Default: none (the cookie is host-only). */
+  cookieDomain?: string;
+  /** `Path` attribute of the auth cookies. Default `'/'`. */
+  cookiePath?: string;
+  /**
+   * `Max-Age` of the auth cookies in seconds; `null` for session cookies (gone when the browser
+   * closes). Default: the remaining lifetime of the token set (a session cookie for a token without `exp`).
+   */
+  cookieMaxAge?: number | null;
 }
 
 /** {@link PasetoAuthOptions} with every default filled in and validated; frozen. */
@@ -134,4 +168,18 @@ export interface ResolvedPasetoConfig {
   readonly rolesClaim: string;
   readonly statusCodes: Readonly<Record<AuthPasetoErrorCode, number>>;
   readonly verifiedTokenCacheSize: number;
+  readonly accessCookieKey: string;
+  readonly refreshCookieKey: string;
+  readonly cookieCsrfProtect: boolean;
+  readonly accessCsrfCookieKey: string;
+  readonly refreshCsrfCookieKey: string;
+  readonly csrfHeaderName: string;
+  /** Upper-cased. */
+  readonly csrfMethods: readonly string[];
+  readonly cookieSecure: boolean;
+  readonly cookieSameSite: CookieSameSite;
+  readonly cookieDomain: string | undefined;
+  readonly cookiePath: string;
+  /** `undefined`: the token's remaining lifetime. */
+  readonly cookieMaxAge: number | null | undefined;
 }

@@ -29,6 +29,17 @@ export const DEFAULTS = Object.freeze({
   otherTokenExpires: THIRTY_DAYS,
   rolesClaim: 'roles',
   verifiedTokenCacheSize: 1000,
+  // fastapi-jwt-auth's cookie names and CSRF methods; its insecure cookie defaults are not kept.
+  accessCookieKey: 'access_token_cookie',
+  refreshCookieKey: 'refresh_token_cookie',
+  cookieCsrfProtect: true,
+  accessCsrfCookieKey: 'csrf_access_token',
+  refreshCsrfCookieKey: 'csrf_refresh_token',
+  csrfHeaderName: 'X-CSRF-Token',
+  csrfMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  cookieSecure: true,
+  cookieSameSite: 'lax',
+  cookiePath: '/',
 } as const);
 
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
@@ -129,6 +140,13 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     keyField = () => '';
   }
 
+  const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
+  const cookieSameSite = options.cookieSameSite === undefined ? DEFAULTS.cookieSameSite : options.cookieSameSite;
+  if (cookieSameSite === 'none' && !cookieSecure) {
+    // Browsers drop a SameSite=None cookie that is not Secure: the cookies would silently never arrive.
+    throw new PasetoConfigError('cookieSameSite', "'none' requires cookieSecure: true (browsers refuse SameSite=None cookies without Secure)");
+  }
+
   const config: ResolvedPasetoConfig = Object.freeze({
     tokenLocation: Object.freeze([...(options.tokenLocation ?? DEFAULTS.tokenLocation)]),
     websocketTokenLocation: Object.freeze([...(options.websocketTokenLocation ?? DEFAULTS.websocketTokenLocation)]),
@@ -155,6 +173,18 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     rolesClaim: options.rolesClaim ?? DEFAULTS.rolesClaim,
     statusCodes: Object.freeze({ ...DEFAULT_STATUS_CODES, ...options.statusCodes }),
     verifiedTokenCacheSize: options.verifiedTokenCacheSize ?? DEFAULTS.verifiedTokenCacheSize,
+    accessCookieKey: options.accessCookieKey ?? DEFAULTS.accessCookieKey,
+    refreshCookieKey: options.refreshCookieKey ?? DEFAULTS.refreshCookieKey,
+    cookieCsrfProtect: options.cookieCsrfProtect ?? DEFAULTS.cookieCsrfProtect,
+    accessCsrfCookieKey: options.accessCsrfCookieKey ?? DEFAULTS.accessCsrfCookieKey,
+    refreshCsrfCookieKey: options.refreshCsrfCookieKey ?? DEFAULTS.refreshCsrfCookieKey,
+    csrfHeaderName: options.csrfHeaderName ?? DEFAULTS.csrfHeaderName,
+    csrfMethods: Object.freeze((options.csrfMethods ?? DEFAULTS.csrfMethods).map((method) => method.toUpperCase())),
+    cookieSecure,
+    cookieSameSite,
+    cookieDomain: options.cookieDomain,
+    cookiePath: options.cookiePath ?? DEFAULTS.cookiePath,
+    cookieMaxAge: options.cookieMaxAge,
   });
   return { config, keys, keyField };
 }

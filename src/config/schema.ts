@@ -15,6 +15,7 @@ import {
 import { AUTH_PASETO_ERROR_CODES } from '../errors';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
 import type {
+  CookieSameSite,
   HttpTokenLocation,
   KeyMaterial,
   PasetoAuthOptions,
@@ -50,8 +51,17 @@ const isDenylistStore = (value: unknown): boolean =>
   typeof (value as DenylistStore).revoke === 'function';
 const isKeyList = (value: unknown): boolean => Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'object' && entry !== null);
 
+// RFC 7230 `token`: what a header name, a cookie name (RFC 6265) and a method may be made of.
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const isHttpToken = (value: unknown): boolean => typeof value === 'string' && HTTP_TOKEN.test(value);
+// Attribute values end at ';' and may not hold control characters or spaces.
+const isCookieAttribute = (value: unknown): boolean => typeof value === 'string' && value !== '' && /^[\x21-\x3a\x3c-\x7e]+$/.test(value);
+const isMethodList = (value: unknown): boolean => Array.isArray(value) && value.every(isHttpToken);
+const isCookieMaxAge = (value: unknown): boolean => value === null || (Number.isSafeInteger(value) && (value as number) > 0);
+
 const KEY_MATERIAL = 'expected a non-empty string (PASERK, PEM, base64url or hex) or a Uint8Array';
 const FILE_PATH = 'expected a non-empty file path';
+const COOKIE_NAME = 'expected a cookie name (letters, digits and !#$%&\'*+-.^_`|~)';
 
 /** The validation schema of {@link PasetoAuthOptions}; every property must be listed so unknown ones are refused. */
 export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
@@ -129,6 +139,24 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @IsInt({ message: 'expected a whole number >= 0' }) @Min(0, { message: 'expected a whole number >= 0' })
   verifiedTokenCacheSize!: number;
+
+  @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) accessCookieKey!: string;
+  @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) refreshCookieKey!: string;
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) cookieCsrfProtect!: boolean;
+  @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) accessCsrfCookieKey!: string;
+  @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) refreshCsrfCookieKey!: string;
+  @IsOptional() @rule('headerName', isHttpToken, 'expected a header name') csrfHeaderName!: string;
+  @IsOptional() @rule('methods', isMethodList, "expected a list of HTTP methods, e.g. ['POST', 'DELETE']") csrfMethods!: string[];
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) cookieSecure!: boolean;
+  @ValidateIf((o: PasetoAuthOptionsSchema) => o.cookieSameSite !== undefined && o.cookieSameSite !== null)
+  @IsIn(['lax', 'strict', 'none'], { message: "expected 'lax', 'strict', 'none' or null" })
+  cookieSameSite!: CookieSameSite;
+  @IsOptional() @rule('cookieAttribute', isCookieAttribute, 'expected a domain name without spaces or ;') cookieDomain!: string;
+  @IsOptional() @rule('cookiePath', (v) => isCookieAttribute(v) && (v as string).startsWith('/'), "expected a path starting with '/', without spaces or ;")
+  cookiePath!: string;
+  @ValidateIf((o: PasetoAuthOptionsSchema) => o.cookieMaxAge !== undefined)
+  @rule('cookieMaxAge', isCookieMaxAge, 'expected a whole number of seconds > 0, or null for session cookies')
+  cookieMaxAge!: number | null;
 }
 
 /** Fields of a `keys` entry and their rules; checked by hand since entries are plain objects. */

@@ -7,6 +7,15 @@ import type {
   VerifiedToken,
 } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
+import {
+  setAccessCookies,
+  setRefreshCookies,
+  unsetAccessCookies,
+  unsetAuthCookies,
+  unsetRefreshCookies,
+  type CookieResponseLike,
+  type SetAuthCookiesOptions,
+} from './cookies';
 import { setAuthErrorHeaders } from './error-handler';
 import type { PasetoRequirementOptions } from './requirement';
 import { authenticateRequest, requestState } from './request-state';
@@ -95,5 +104,42 @@ export class AuthPaseto {
   /** Creates a token of a custom type with the service. */
   createToken(options: CreateCustomTokenOptions): Promise<string> {
     return this.service.createToken(options);
+  }
+
+  /**
+   * Sets an access token and its CSRF value as cookies on this request's response
+   * (fastapi-jwt-auth's `set_access_cookies`); see the `setAccessCookies` function.
+   * @returns the CSRF value, or `null` when CSRF protection is off
+   */
+  setAccessCookies(token: string, options: Omit<SetAuthCookiesOptions, 'auth'> = {}): Promise<string | null> {
+    return setAccessCookies(this.cookieResponse(), token, { ...options, auth: this.service });
+  }
+
+  /** Sets a refresh token and its CSRF value as cookies (fastapi-jwt-auth's `set_refresh_cookies`). */
+  setRefreshCookies(token: string, options: Omit<SetAuthCookiesOptions, 'auth'> = {}): Promise<string | null> {
+    return setRefreshCookies(this.cookieResponse(), token, { ...options, auth: this.service });
+  }
+
+  /** Expires the access cookies (fastapi-jwt-auth's `unset_access_cookies`). */
+  unsetAccessCookies(): void {
+    unsetAccessCookies(this.cookieResponse(), { auth: this.service });
+  }
+
+  /** Expires the refresh cookies (fastapi-jwt-auth's `unset_refresh_cookies`). */
+  unsetRefreshCookies(): void {
+    unsetRefreshCookies(this.cookieResponse(), { auth: this.service });
+  }
+
+  /** Expires every auth cookie, e.g. on logout (fastapi-jwt-auth's `unset_jwt_cookies`). */
+  unsetAuthCookies(): void {
+    unsetAuthCookies(this.cookieResponse(), { auth: this.service });
+  }
+
+  private cookieResponse(): CookieResponseLike {
+    const response = this.response as Partial<CookieResponseLike> | undefined;
+    if (typeof response?.setHeader !== 'function' || typeof response.getHeader !== 'function') {
+      throw new TypeError('this AuthPaseto handle has no HTTP response to set cookies on (it is made by @Auth() in a route)');
+    }
+    return response as CookieResponseLike;
   }
 }

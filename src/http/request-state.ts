@@ -1,6 +1,7 @@
 import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { readHttpToken, type HttpRequestLike, type HttpTokenLookupOptions } from '../transport/http';
+import { checkCsrf, csrfRequired } from './cookies';
 import type { PasetoRequirementOptions } from './requirement';
 
 /**
@@ -49,6 +50,8 @@ function assertionKey(value: string | Uint8Array | undefined): string | null {
 /**
  * Finds and verifies the token of a request against a requirement, at most once per request for
  * the same token and requirement: later callers get the same result (or the same error).
+ * A token read from a cookie on a method in `csrfMethods` must also pass the double-submit CSRF
+ * check (`csrf_failed`), optional requirement or not: a forged request is refused, not made anonymous.
  */
 export async function authenticateRequest(
   service: PasetoAuthService,
@@ -56,6 +59,7 @@ export async function authenticateRequest(
   options: RequestAuthenticationOptions,
 ): Promise<VerifiedToken | null> {
   let token: string | undefined;
+  let csrf = false;
   if (options.token !== undefined) {
     token = options.token;
   } else {
@@ -66,12 +70,15 @@ export async function authenticateRequest(
       refreshToken: options.refreshToken,
       bodyLimit: options.bodyLimit,
     };
-    token = (await readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message)))?.token;
+    const found = await readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message));
+    token = found?.token;
+    // Only cookies are sent by the browser on its own, so only they need the CSRF header.
+    csrf = found?.location === 'cookies' && csrfRequired(service.config, request);
   }
   // Flags first, then the free-form parts, each ending at a NUL (which neither a token nor a type holds).
   const key = `${options.optional === true ? 1 : 0}${options.fresh === true ? 1 : 0}${options.refreshToken === true ? 1 : 0}${
     options.base64Encoded === true ? 1 : 0
-  }${options.type ?? ''}\0${assertionKey(options.implicitAssertion) ?? ''}\0${token ?? ''}`;
+  }${csrf ? 1 : 0}${options.type ?? ''}\0${assertionKey(options.implicitAssertion) ?? ''}\0${token ?? ''}`;
   const state = requestState(request);
   let byKey = state.authentications.get(service);
   if (byKey === undefined) {
@@ -88,6 +95,12 @@ export async function authenticateRequest(
       base64Encoded: options.base64Encoded,
       implicitAssertion: options.implicitAssertion,
     });
+    if (csrf) {
+      pending = pending.then((verified) => {
+        if (verified !== null) checkCsrf(service, request, verified);
+        return verified;
+      });
+    }
     byKey.set(key, pending);
     // The cached promise is awaited by its callers; this keeps a rejection nobody else awaits from
     // being reported as unhandled.

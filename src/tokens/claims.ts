@@ -1,7 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ResolvedPasetoConfig } from '../config/options';
 
-/** Claims this library sets itself; `userClaims` may not use them. */
-export const RESERVED_CLAIMS: readonly string[] = Object.freeze(['aud', 'exp', 'fresh', 'iat', 'iss', 'jti', 'nbf', 'sub', 'type']);
+/**
+ * Claims this library sets itself; `userClaims` may not use them. `csrf` is reserved even when
+ * cookie CSRF protection is off, so turning it on later never meets a user claim of that name.
+ */
+export const RESERVED_CLAIMS: readonly string[] = Object.freeze(['aud', 'csrf', 'exp', 'fresh', 'iat', 'iss', 'jti', 'nbf', 'sub', 'type']);
+
+/** True when new tokens carry a `csrf` claim: cookie CSRF protection is on and cookies are a configured location. */
+export function issuesCsrfClaim(config: Pick<ResolvedPasetoConfig, 'cookieCsrfProtect' | 'tokenLocation'>): boolean {
+  return config.cookieCsrfProtect && config.tokenLocation.includes('cookies');
+}
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -28,6 +37,8 @@ export interface ClaimsInput {
   issuer?: string;
   audience?: string | readonly string[];
   userClaims?: Readonly<Record<string, unknown>>;
+  /** Add a random `csrf` claim (the double-submit value of cookie-borne tokens). */
+  csrf?: boolean;
 }
 
 /** Checks what a caller passes to `create*Token`; a programming mistake is a TypeError naming the argument. */
@@ -71,6 +82,8 @@ export function buildClaims(input: ClaimsInput): Record<string, unknown> {
   if (input.expiresAt !== null) claims.exp = formatTime(input.expiresAt);
   if (input.issuer !== undefined) claims.iss = input.issuer;
   if (input.audience !== undefined) claims.aud = typeof input.audience === 'string' ? input.audience : [...input.audience];
+  // 256 random bits, base64url: safe in a cookie and a header without encoding.
+  if (input.csrf) claims.csrf = randomBytes(32).toString('base64url');
   return claims;
 }
 

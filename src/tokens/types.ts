@@ -15,7 +15,7 @@ export interface CreateTokenBaseOptions {
   audience?: string | readonly string[];
   /** The `iss` claim; defaults to `encodeIssuer`. */
   issuer?: string;
-  /** Extra claims; the reserved names (aud, exp, fresh, iat, iss, jti, nbf, sub, type) are refused. */
+  /** Extra claims; the reserved names (aud, csrf, exp, fresh, iat, iss, jti, nbf, sub, type) are refused. */
   userClaims?: Readonly<Record<string, unknown>>;
   /** Authenticated, unencrypted footer. With a key ring, an object footer also carries `kid`. */
   footer?: FooterInput;

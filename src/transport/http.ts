@@ -19,6 +19,8 @@ export interface HttpRequestLike {
   readonly cookies?: unknown;
   /** The request target, only read to find the query string when `query` is absent. */
   readonly url?: string;
+  /** The HTTP method, read to decide whether a cookie-borne token needs its CSRF header. */
+  readonly method?: string;
   /** Set by body-parser 1.x once it has read the body. */
   _body?: boolean;
   /** True once the body stream has been read to its end (by anyone). */
@@ -41,7 +43,7 @@ export interface HttpTokenLookupOptions {
   /**
    * Name of the token in its location: the header name, the JSON key, the query parameter or the
    * cookie name. Defaults: `headerName`, `jsonKey` (`jsonRefreshKey` on refresh routes),
-   * `queryKey`, `'access_token_cookie'`.
+   * `queryKey`, `accessCookieKey` (`refreshCookieKey` on refresh routes).
    */
   readonly tokenKey?: string;
   /**
@@ -49,7 +51,7 @@ export interface HttpTokenLookupOptions {
    * for JSON, none for query and cookies.
    */
   readonly tokenPrefix?: string | null;
-  /** A refresh route: the JSON key defaults to `jsonRefreshKey`. */
+  /** A refresh route: the JSON key defaults to `jsonRefreshKey`, the cookie to `refreshCookieKey`. */
   readonly refreshToken?: boolean;
   /** Largest JSON body read by the lookup itself, in bytes. Default 100 kB (as body-parser). */
   readonly bodyLimit?: number;
@@ -64,14 +66,12 @@ export interface FoundHttpToken {
 /** The configuration fields the lookup reads. */
 export type HttpTransportConfig = Pick<
   ResolvedPasetoConfig,
-  'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey'
+  'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey' | 'accessCookieKey' | 'refreshCookieKey'
 >;
 
 /** Builds errors with the configured status; `PasetoAuthService.error` fits. */
 export type HttpTransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
 
-/** Default cookie name of the `cookies` location (fastapi-jwt-auth's name). */
-export const DEFAULT_TOKEN_COOKIE = 'access_token_cookie';
 /** Default largest JSON body the lookup reads itself. */
 export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
@@ -169,7 +169,7 @@ function readLocation(
       return readPrefixedToken(queryValue(request, key), prefix, 'query', key, error);
     }
     case 'cookies': {
-      const name = lookup.tokenKey ?? DEFAULT_TOKEN_COOKIE;
+      const name = lookup.tokenKey ?? (lookup.refreshToken ? config.refreshCookieKey : config.accessCookieKey);
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
       return readPrefixedToken(cookieValue(request, name), prefix, 'cookie', name, error);
     }
