@@ -7,7 +7,7 @@ import { decodeToken, encodeToken } from './tokens/protocol';
 import { audienceMatches, buildClaims, checkClaimsInput, issuesCsrfClaim, parseTime } from './tokens/claims';
 import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
-import type { DenylistStore, TokenInDenylistLoader } from './denylist/store';
+import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
 import type {
   AuthenticateOptions,
@@ -22,6 +22,9 @@ import type {
 
 /** The typedi token of the options: `Container.set(PASETO_CONFIG, options)` before `Container.get(PasetoAuthService)`. */
 export const PASETO_CONFIG = new Token<PasetoAuthOptions>('paseto-controllers.config');
+
+/** Told of a revocation the service accepted; see {@link PasetoAuthService.onRevoke}. */
+export type RevocationListener = (token: RevocableToken) => void;
 
 /** Failures that an optional route treats as "no usable token" (fastapi-paseto's decode errors). */
 const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPasetoErrorCode>([
@@ -50,6 +53,8 @@ export class PasetoAuthService {
   private readonly denylistLoader: TokenInDenylistLoader | undefined;
   private readonly cache: VerifiedTokenCache;
   private readonly useKid: boolean;
+  // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
+  private readonly revocationListeners = new Set<{ readonly listener: RevocationListener }>();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
@@ -140,6 +145,47 @@ export class PasetoAuthService {
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
+    for (const subscription of [...this.revocationListeners]) {
+      try {
+        subscription.listener(verified);
+      } catch {
+        // The revocation is stored: a listener's failure is the listener's to report, not a failed revocation.
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` after every revocation through {@link revokeToken} that the store accepted,
+   * synchronously, before `revokeToken` resolves. It sees revocations made by this service in this
+   * process only; revocations written to a shared store by other processes are found with
+   * {@link isRevoked}. A listener that throws is ignored (the revocation has succeeded).
+   * @returns a function removing this subscription
+   * @example
+   * const stop = auth.onRevoke((token) => log.info('revoked', token.jti));
+   */
+  onRevoke(listener: RevocationListener): () => void {
+    const subscription = { listener };
+    this.revocationListeners.add(subscription);
+    return () => {
+      this.revocationListeners.delete(subscription);
+    };
+  }
+
+  /**
+   * True when verification consults the denylist for this token: `denylistEnabled` and its type in
+   * `denylistTokenChecks`. A revoked token of another type is still accepted.
+   */
+  isRevocationChecked(token: Pick<RevocableToken, 'type'>): boolean {
+    return this.config.denylistEnabled && this.config.denylistTokenChecks.includes(token.type);
+  }
+
+  /**
+   * Asks the denylist (store, then `tokenInDenylistLoader`) whether a token is revoked, as
+   * verification would: `false` without asking when {@link isRevocationChecked} is false.
+   * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
+   */
+  async isRevoked(token: RevocableToken): Promise<boolean> {
+    return this.isRevocationChecked(token) && (await this.askDenylist(token));
   }
 
   /** An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`). */
@@ -296,18 +342,20 @@ export class PasetoAuthService {
 
   /** `undefined` when the denylist does not apply, so the hot path takes no extra tick. */
   private checkDenylist(verified: VerifiedToken): Promise<void> | undefined {
-    if (!this.config.denylistEnabled || !this.config.denylistTokenChecks.includes(verified.type)) return undefined;
+    if (!this.isRevocationChecked(verified)) return undefined;
     return this.queryDenylist(verified);
   }
 
   private async queryDenylist(verified: VerifiedToken): Promise<void> {
-    let revoked: boolean;
+    if (await this.askDenylist(verified)) throw this.error('token_revoked', ErrorMessages.revoked);
+  }
+
+  private async askDenylist(token: RevocableToken): Promise<boolean> {
     try {
-      revoked = (await this.denylist.isRevoked(verified)) || (this.denylistLoader !== undefined && (await this.denylistLoader(verified)));
+      return (await this.denylist.isRevoked(token)) || (this.denylistLoader !== undefined && (await this.denylistLoader(token)));
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
-    if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
   }
 
   private checkType(verified: VerifiedToken, options: VerifyTokenOptions): void {

@@ -3,6 +3,7 @@ import { ErrorMessages, isAuthPasetoError, type AuthPasetoErrorCode } from '../e
 import { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
+import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions } from './live-session';
 
 /**
  * The parts of a Socket.IO socket the middleware uses. Structural, so the package does not need
@@ -78,12 +79,27 @@ export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenL
   /**
    * Told of every refusal that is not an authentication failure (a throwing `userLoader` or
    * `token` function, a missing service): the client only sees `internal_error`, so log it here.
+   * Also told of live-session failures: a denylist that fails during a recheck (the socket is
+   * kept), and a `disconnect` handler that throws while a session is ended.
    */
   onError?: (error: unknown, socket: PasetoSocketLike) => void;
+  /**
+   * What ends an accepted socket later: by default (`undefined` or `true`) it is disconnected
+   * when its token expires and when its token is revoked through this process's service; `false`
+   * keeps a socket until the client leaves (e.g. for single-use tickets that only open the door).
+   * An object picks the rules and adds rechecks of a shared denylist
+   * ({@link SocketLiveSessionOptions}). Anonymous sockets have no session to end.
+   * @throws PasetoConfigError (when the middleware is created) for an invalid `recheckIntervalMs`
+   */
+  liveSession?: boolean | SocketLiveSessionOptions;
 }
 
 /** A socket.io middleware: `io.use(fn)`, `io.of(name).use(fn)`. It never throws: failures go to `next(err)`. */
-export type PasetoSocketMiddlewareFunction = (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void) => void;
+export interface PasetoSocketMiddlewareFunction {
+  (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void;
+  /** Connected sockets whose live session this middleware watches now (always 0 with `liveSession: false`); for metrics and leak checks. */
+  readonly liveSessions: number;
+}
 
 /** Key of our record on `socket.data`; namespaced so it cannot collide with the application's own fields. */
 export const SOCKET_AUTH_DATA_KEY = 'pasetoControllers';
@@ -107,8 +123,10 @@ export interface SocketAuthRecord<U = unknown> {
  * io.of('/admin').use(pasetoSocketMiddleware({ roles: ['admin'], fresh: true }));
  */
 export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlewareOptions<U> = {}): PasetoSocketMiddlewareFunction {
-  return (socket, next) => {
-    authenticateSocket(socket, options).then(
+  const rules = resolveLiveSession(options.liveSession);
+  const tracker = rules === undefined ? undefined : new LiveSessionTracker(rules, options.onError);
+  const middleware = (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void => {
+    admit(socket, options, tracker).then(
       () => next(),
       (error: unknown) => next(toSocketAuthError(error, socket, options)),
     )
@@ -116,15 +134,26 @@ export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlew
       // process (socket-controllers runs `use()` unguarded); it is socket.io's failure, not ours.
       .catch(() => undefined);
   };
+  return Object.defineProperty(middleware, 'liveSessions', { get: () => tracker?.size ?? 0 }) as PasetoSocketMiddlewareFunction;
+}
+
+async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, tracker: LiveSessionTracker | undefined): Promise<void> {
+  const auth = options.auth ?? Container.get(PasetoAuthService);
+  const record = await authenticateWith(auth, socket, options);
+  if (tracker !== undefined && record.token !== null) tracker.watch(socket, auth, record.token);
 }
 
 /**
  * Runs the requirement against one socket and stores the result on `socket.data`. Rejects with
  * an `AuthPasetoError` for an authentication failure, with anything else for a bug or a throwing
- * loader; {@link pasetoSocketMiddleware} turns both into a refusal.
+ * loader; {@link pasetoSocketMiddleware} turns both into a refusal. It starts no live session
+ * (`liveSession` is the middleware's).
  */
 export async function authenticateSocket<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
-  const auth = options.auth ?? Container.get(PasetoAuthService);
+  return authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options);
+}
+
+async function authenticateWith<U>(auth: PasetoAuthService, socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
   const token =
     options.token === undefined
       ? readSocketToken(socket.handshake, auth.config, options, (code, message) => auth.error(code, message))

@@ -1,0 +1,347 @@
+import { expect } from 'chai';
+import type { Socket } from 'socket.io';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { ConnectedSocket, OnConnect, OnDisconnect, SocketController, SocketControllers } from 'socket-controllers';
+import { Container, Service } from 'typedi';
+import { AuthPasetoError, ErrorMessages, PasetoConfigError } from '../../src/errors';
+import { MemoryDenylist } from '../../src/denylist/memory';
+import type { DenylistStore } from '../../src/denylist/store';
+import type { PasetoAuthService } from '../../src/service';
+import { getSocketAuth, pasetoSocketMiddleware, type PasetoSocketMiddlewareFunction, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
+import { resolveLiveSession, SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndedData } from '../../src/socket/live-session';
+import { createPasetoSocketMiddleware } from '../../src/socket/socket-controllers';
+import { ask, closeClients, startServer, testService, tryConnect, TRANSPORTS, type ClientOptions, type ClientSet, type TestServer } from './helpers';
+import { track, type ConnectionLog, type Whoami } from './fixtures';
+
+const EXPIRED: SocketSessionEndedData = { code: 'token_expired', status: 401, message: ErrorMessages.expired };
+const REVOKED: SocketSessionEndedData = { code: 'token_revoked', status: 401, message: ErrorMessages.revoked };
+
+/** How a client's session ended, as the client saw it. */
+interface Ending {
+  /** The {@link SOCKET_SESSION_ENDED_EVENT} payload, if one arrived before the disconnect. */
+  readonly ended: SocketSessionEndedData | undefined;
+  readonly reason: string;
+  readonly at: number;
+}
+
+function endingOf(socket: ClientSocket): Promise<Ending> {
+  let ended: SocketSessionEndedData | undefined;
+  socket.on(SOCKET_SESSION_ENDED_EVENT, (data: SocketSessionEndedData) => {
+    ended = data;
+  });
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ ended, reason, at: Date.now() })));
+}
+
+/** Resolves with the promise's value, or with `'pending'` after `ms`: for "still open" checks. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) expect.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Counts the service subscriptions the middleware holds, by wrapping `onRevoke` of this instance. */
+function countSubscriptions(auth: PasetoAuthService): () => number {
+  let live = 0;
+  const original = auth.onRevoke.bind(auth);
+  auth.onRevoke = (listener) => {
+    live += 1;
+    const unsubscribe = original(listener);
+    return () => {
+      live -= 1;
+      unsubscribe();
+    };
+  };
+  return () => live;
+}
+
+for (const transport of TRANSPORTS) {
+  describe(`socket live sessions over ${transport}`, function () {
+    const clients: ClientSet = new Set();
+    const servers: TestServer[] = [];
+    let log: ConnectionLog;
+    let serverDisconnects: string[];
+
+    beforeEach(() => {
+      log = [];
+      serverDisconnects = [];
+    });
+    afterEach(async () => {
+      closeClients(clients);
+      await Promise.all(servers.splice(0).map((server) => server.close()));
+    });
+
+    /** A server whose `/` (and `/admin`, with the role admin) is guarded by one middleware each. */
+    async function serve(auth: PasetoAuthService, options: Omit<PasetoSocketMiddlewareOptions, 'auth'> = {}): Promise<{ server: TestServer; root: PasetoSocketMiddlewareFunction; admin: PasetoSocketMiddlewareFunction }> {
+      const root = pasetoSocketMiddleware({ auth, ...options });
+      const admin = pasetoSocketMiddleware({ auth, ...options, roles: ['admin'] });
+      const server = await startServer((io) => {
+        for (const [nsp, middleware] of [[io.of('/'), root], [io.of('/admin'), admin]] as const) {
+          nsp.use(middleware);
+          nsp.on('connection', (socket) => {
+            track(socket, log);
+            socket.on('disconnect', (reason) => serverDisconnects.push(`${socket.nsp.name}:${getSocketAuth(socket)?.subject}:${reason}`));
+          });
+        }
+      });
+      servers.push(server);
+      return { server, root, admin };
+    }
+    async function open(server: TestServer, token: string | undefined, nsp = '/'): Promise<ClientSocket> {
+      const options: ClientOptions = token === undefined ? {} : { auth: { token } };
+      const result = await tryConnect(clients, server.url, nsp, transport, options);
+      if (!result.connected) return expect.fail(`refused: ${result.message}`);
+      return result.socket;
+    }
+    const subjectOf = async (socket: ClientSocket) => (await ask<Whoami>(socket, 'whoami')).subject;
+
+    describe('expiry', () => {
+      it('ends the socket when its token expires (exp + decodeLeeway): the event, then a server disconnect; liveSession: false keeps it', async () => {
+        const strict = testService({ denylistEnabled: true });
+        const lenient = testService({ decodeLeeway: 2 });
+        const a = await serve(strict);
+        const b = await serve(lenient);
+        const c = await serve(strict, { liveSession: false });
+        // exp is whole seconds: 2 s from now is 1–2 s away.
+        const tokenA = await strict.createAccessToken({ subject: 'alice', expiresIn: 2 });
+        // Already past exp (by up to 1 s), accepted thanks to the leeway, which also delays its end.
+        const tokenB = await lenient.createAccessToken({ subject: 'bob', expiresIn: new Date() });
+        const tokenC = await strict.createAccessToken({ subject: 'carol', expiresIn: 2 });
+        const exp = async (auth: PasetoAuthService, token: string) => (await auth.verifyToken(token)).expiresAt!.getTime();
+        const [expA, expB, expC] = [await exp(strict, tokenA), await exp(lenient, tokenB), await exp(strict, tokenC)];
+        const alice = await open(a.server, tokenA);
+        const bob = await open(b.server, tokenB);
+        const carol = await open(c.server, tokenC);
+        const endC = endingOf(carol);
+        await strict.revokeToken(tokenC);
+        expect([a.root.liveSessions, b.root.liveSessions, c.root.liveSessions]).to.deep.equal([1, 1, 0]);
+        const [endA, endB] = await Promise.all([endingOf(alice), endingOf(bob)]);
+
+        expect(endA).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
+        expect(endB).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
+        // Never before the token stops verifying; and well within a few seconds of it.
+        expect(endA.at).to.be.above(expA).and.below(expA + 3000);
+        expect(endB.at).to.be.above(expB + 2000).and.below(expB + 5000);
+        await until(() => serverDisconnects.length === 2, 'server disconnect handlers');
+        expect(serverDisconnects.sort()).to.deep.equal(['/:alice:server namespace disconnect', '/:bob:server namespace disconnect']);
+        expect(a.root.liveSessions + b.root.liveSessions).to.equal(0);
+
+        expect(await within(endC, Math.max(expC - Date.now(), 0) + 200)).to.equal('pending');
+        expect(await subjectOf(carol)).to.equal('carol');
+      });
+
+      it('a token living longer than setTimeout can wait (30 days) keeps its socket', async () => {
+        const warnings: string[] = [];
+        const onWarning = (warning: Error) => warnings.push(warning.name);
+        process.on('warning', onWarning);
+        try {
+          const auth = testService();
+          const { server, root } = await serve(auth);
+          const socket = await open(server, await auth.createAccessToken({ subject: 'alice', expiresIn: 30 * 24 * 3600 }));
+          expect(await within(endingOf(socket), 100)).to.equal('pending');
+          expect(await subjectOf(socket)).to.equal('alice');
+          expect(root.liveSessions).to.equal(1);
+          expect(warnings).to.not.include('TimeoutOverflowWarning');
+        } finally {
+          process.off('warning', onWarning);
+        }
+      });
+    });
+
+    describe('revocation in this process', () => {
+      it('auth.revokeToken ends exactly the sockets of that jti, on every namespace, before it resolves', async () => {
+        const auth = testService({ denylistEnabled: true });
+        const subscriptions = countSubscriptions(auth);
+        const { server, root, admin } = await serve(auth);
+        const aliceToken = await auth.createAccessToken({ subject: 'alice', userClaims: { roles: ['admin'] } });
+        const alice1 = await open(server, aliceToken);
+        const alice2 = await open(server, aliceToken);
+        const aliceAdmin = await open(server, aliceToken, '/admin');
+        const bob = await open(server, await auth.createAccessToken({ subject: 'bob' }));
+        expect([root.liveSessions, admin.liveSessions, subscriptions()]).to.deep.equal([3, 1, 2]);
+        const endings = Promise.all([alice1, alice2, aliceAdmin].map(endingOf));
+
+        await auth.revokeToken(aliceToken);
+        // Ended synchronously inside revokeToken: the server side is already gone.
+        expect(serverDisconnects.sort()).to.deep.equal(['/:alice:server namespace disconnect', '/:alice:server namespace disconnect', '/admin:alice:server namespace disconnect']);
+        for (const ending of await endings) expect(ending).to.deep.include({ ended: REVOKED, reason: 'io server disconnect' });
+        expect(await subjectOf(bob)).to.equal('bob');
+        expect([root.liveSessions, admin.liveSessions, subscriptions()]).to.deep.equal([1, 0, 1]);
+      });
+
+      it('the registry empties as sockets leave, sockets refused by a later middleware are never watched, anonymous ones have nothing to end', async () => {
+        const auth = testService({ denylistEnabled: true });
+        const subscriptions = countSubscriptions(auth);
+        const root = pasetoSocketMiddleware({ auth, optional: true });
+        const server = await startServer((io) => {
+          io.use(root);
+          // An application middleware refusing after ours accepted: socket.io drops such a socket
+          // without a `disconnect` event.
+          io.use((socket, next) => next(socket.handshake.auth.refuse === true ? new Error('refused later') : undefined));
+          io.on('connection', (socket) => track(socket, log));
+        });
+        servers.push(server);
+        const token = await auth.createAccessToken({ subject: 'alice' });
+        const refused = await tryConnect(clients, server.url, '/', transport, { auth: { token, refuse: true } });
+        expect(refused.connected).to.equal(false);
+        const sockets = [await open(server, token), await open(server, token), await open(server, await auth.createAccessToken({ subject: 'bob' })), await open(server, undefined)];
+        expect(await subjectOf(sockets[3])).to.equal(null);
+        expect([root.liveSessions, subscriptions()]).to.deep.equal([3, 1]);
+
+        for (const socket of sockets) socket.close();
+        await until(() => root.liveSessions === 0, 'the registry to empty');
+        expect(subscriptions()).to.equal(0);
+        // Nothing is left to end: revoking now touches no socket and does not throw.
+        await auth.revokeToken(token);
+      });
+
+      it('a token type revocation is not checked for (not in denylistTokenChecks) keeps its socket, as verification would accept it', async () => {
+        const auth = testService({ denylistEnabled: true });
+        const { server } = await serve(auth, { type: 'ws-ticket' });
+        const ticket = await auth.createToken({ subject: 'alice', type: 'ws-ticket' });
+        const socket = await open(server, ticket);
+        await auth.revokeToken(ticket);
+        expect(await subjectOf(socket)).to.equal('alice');
+      });
+
+      it('a throwing disconnect handler is reported to onError; the socket is still ended', async () => {
+        const auth = testService({ denylistEnabled: true });
+        const errors: unknown[] = [];
+        const server = await startServer((io) => {
+          io.use(pasetoSocketMiddleware({ auth, onError: (error) => errors.push(error) }));
+          io.on('connection', (socket) => {
+            track(socket, log);
+            socket.on('disconnect', () => {
+              throw new Error('handler failed');
+            });
+          });
+        });
+        servers.push(server);
+        const token = await auth.createAccessToken({ subject: 'alice' });
+        const ending = endingOf(await open(server, token));
+        await auth.revokeToken(token);
+        expect(await ending).to.deep.include({ ended: REVOKED });
+        expect(errors.map((error) => (error as Error).message)).to.deep.equal(['handler failed']);
+      });
+    });
+
+    describe('liveSession options', () => {
+      it('{ expiry: false } still ends on revocation; { revocation: false } does not', async () => {
+        const auth = testService({ denylistEnabled: true });
+        const noExpiry = await serve(auth, { liveSession: { expiry: false } });
+        const noRevocation = await serve(auth, { liveSession: { revocation: false } });
+        const token = await auth.createAccessToken({ subject: 'alice' });
+        const revocable = endingOf(await open(noExpiry.server, token));
+        const kept = await open(noRevocation.server, token);
+        await auth.revokeToken(token);
+        expect(await revocable).to.deep.include({ ended: REVOKED });
+        expect(await subjectOf(kept)).to.equal('alice');
+      });
+    });
+
+    describe('rechecks of a shared denylist (recheckIntervalMs)', () => {
+      it('ends a socket whose token another process revoked in the shared store', async () => {
+        const store = new MemoryDenylist();
+        const here = testService({ denylistEnabled: true, denylist: store });
+        const { server, root } = await serve(here, { liveSession: { recheckIntervalMs: 50 } });
+        const token = await here.createAccessToken({ subject: 'alice' });
+        const other = await here.createAccessToken({ subject: 'bob' });
+        const socket = await open(server, token);
+        const bob = await open(server, other);
+        const ending = endingOf(socket);
+        const verified = await here.verifyToken(token);
+        // "Elsewhere": straight into the store, so this process's onRevoke never hears of it.
+        store.revoke(verified.jti, verified.expiresAt);
+        const started = Date.now();
+        expect(await ending).to.deep.include({ ended: REVOKED, reason: 'io server disconnect' });
+        expect(Date.now() - started).to.be.below(3000);
+        expect(await subjectOf(bob)).to.equal('bob');
+        expect(root.liveSessions).to.equal(1);
+      });
+
+      it('a failing store keeps the sockets, reports to onError, and is asked again on the next pass', async () => {
+        let down = false;
+        let revoked = false;
+        const store: DenylistStore = {
+          isRevoked: () => {
+            if (down) throw new Error('redis down');
+            return revoked;
+          },
+          revoke: () => undefined,
+        };
+        const auth = testService({ denylistEnabled: true, denylist: store });
+        const errors: unknown[] = [];
+        const { server } = await serve(auth, { liveSession: { recheckIntervalMs: 30 }, onError: (error) => errors.push(error) });
+        const socket = await open(server, await auth.createAccessToken({ subject: 'alice' }));
+        await open(server, await auth.createAccessToken({ subject: 'bob' }));
+        const ending = endingOf(socket);
+        down = true;
+        // Several passes, one report each (the pass stops at the first failure).
+        await until(() => errors.length >= 3, 'three failed passes');
+        expect(await subjectOf(socket)).to.equal('alice');
+        for (const error of errors) expect(error).to.be.instanceOf(AuthPasetoError).and.include({ code: 'denylist_unavailable' });
+        revoked = true;
+        down = false;
+        expect(await ending).to.deep.include({ ended: REVOKED });
+      });
+    });
+
+    describe('socket-controllers', () => {
+      const events: string[] = [];
+
+      @SocketController('/live')
+      @Service()
+      class LiveController {
+        @OnConnect()
+        connect(@ConnectedSocket() socket: Socket): void {
+          events.push(`connect:${getSocketAuth(socket)?.subject}`);
+        }
+
+        @OnDisconnect()
+        disconnect(@ConnectedSocket() socket: Socket): void {
+          events.push(`disconnect:${getSocketAuth(socket)?.subject}`);
+        }
+      }
+
+      it('an ended session runs @OnDisconnect', async () => {
+        events.length = 0;
+        const auth = testService({ denylistEnabled: true });
+        const LiveAuth = createPasetoSocketMiddleware({ auth, namespace: '/live' });
+        const server = await startServer((io) => {
+          new SocketControllers({ io, container: Container, controllers: [LiveController], middlewares: [LiveAuth] });
+        });
+        servers.push(server);
+        const token = await auth.createAccessToken({ subject: 'alice' });
+        const result = await tryConnect(clients, server.url, '/live', transport, { auth: { token } });
+        if (!result.connected) expect.fail(result.message);
+        const ending = endingOf(result.socket);
+        await until(() => events.length === 1, '@OnConnect');
+        await auth.revokeToken(token);
+        expect(await ending).to.deep.include({ ended: REVOKED });
+        expect(events).to.deep.equal(['connect:alice', 'disconnect:alice']);
+      });
+    });
+  });
+}
+
+describe('liveSession option validation', () => {
+  it('defaults to expiry and revocation without rechecks; false or both rules off is off', () => {
+    expect(resolveLiveSession(undefined)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
+    expect(resolveLiveSession(true)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
+    expect(resolveLiveSession({ recheckIntervalMs: 5000 })).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: 5000 });
+    expect(resolveLiveSession(false)).to.equal(undefined);
+    expect(resolveLiveSession({ expiry: false, revocation: false })).to.equal(undefined);
+  });
+
+  it('refuses a bad recheckIntervalMs, or one without revocation, when the middleware is created', () => {
+    for (const recheckIntervalMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => pasetoSocketMiddleware({ liveSession: { recheckIntervalMs } }), String(recheckIntervalMs)).to.throw(PasetoConfigError, /liveSession\.recheckIntervalMs/);
+    }
+    expect(() => pasetoSocketMiddleware({ liveSession: { revocation: false, recheckIntervalMs: 1000 } })).to.throw(PasetoConfigError, /revocation: false/);
+  });
+});

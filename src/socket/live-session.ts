@@ -1,0 +1,276 @@
+import { ErrorMessages, PasetoConfigError } from '../errors';
+import type { PasetoAuthService } from '../service';
+import type { VerifiedToken } from '../tokens/types';
+import type { PasetoSocketLike } from './middleware';
+
+/** The event a socket receives just before the server ends its session; its payload is {@link SocketSessionEndedData}. */
+export const SOCKET_SESSION_ENDED_EVENT = 'paseto:session_ended';
+
+/** Why a live session ended: the same codes HTTP answers for such a token. */
+export type SocketSessionEndCode = 'token_expired' | 'token_revoked';
+
+/** Payload of {@link SOCKET_SESSION_ENDED_EVENT}: the code, status and message HTTP would give for the token now. */
+export interface SocketSessionEndedData {
+  /** `token_expired` or `token_revoked`. */
+  readonly code: SocketSessionEndCode;
+  /** The HTTP status of that code (after the service's `statusCodes` overrides). */
+  readonly status: number;
+  /** The exact HTTP message (`Token expired.`, `Token has been revoked`). */
+  readonly message: string;
+}
+
+/**
+ * Live-session rules of a socket middleware (option `liveSession`): what ends an accepted socket
+ * before the client closes it. Each ended socket receives {@link SOCKET_SESSION_ENDED_EVENT}, then
+ * is disconnected from its namespace (the `disconnect` handlers, socket-controllers' `@OnDisconnect`
+ * included, run as usual).
+ */
+export interface SocketLiveSessionOptions {
+  /** End the socket when its token expires (`exp` plus the service's `decodeLeeway`). Default `true`. */
+  expiry?: boolean;
+  /**
+   * End the socket when its token is revoked (if verification checks revocation for its type:
+   * `denylistEnabled` and `denylistTokenChecks`). Revocations through this process's
+   * `auth.revokeToken()` end it at once; revocations by other processes are only found with
+   * `recheckIntervalMs`. Default `true`.
+   */
+  revocation?: boolean;
+  /**
+   * Also ask the denylist, every this many milliseconds, whether the tokens of live sockets were
+   * revoked elsewhere (a shared store such as Redis). Counted from the end of one pass to the start
+   * of the next; one query per distinct token per pass. A failing store keeps the sockets and is
+   * reported to `onError`; the next pass asks again. Default: no rechecks.
+   */
+  recheckIntervalMs?: number;
+}
+
+/** The rules in force; `undefined` from {@link resolveLiveSession} means live sessions are off. */
+export interface ResolvedLiveSession {
+  readonly expiry: boolean;
+  readonly revocation: boolean;
+  readonly recheckIntervalMs: number | undefined;
+}
+
+/** setTimeout's largest delay (2^31-1 ms, ~24.8 days); longer waits are re-armed. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Fills in the defaults of option `liveSession` (`undefined`/`true`: expiry and revocation, no
+ * rechecks; `false`: off).
+ * @throws PasetoConfigError for an invalid `recheckIntervalMs`, or one given with `revocation: false`
+ */
+export function resolveLiveSession(option: boolean | SocketLiveSessionOptions | undefined): ResolvedLiveSession | undefined {
+  if (option === false) return undefined;
+  const { expiry = true, revocation = true, recheckIntervalMs } = option === true || option === undefined ? {} : option;
+  if (recheckIntervalMs !== undefined) {
+    if (typeof recheckIntervalMs !== 'number' || !Number.isFinite(recheckIntervalMs) || recheckIntervalMs <= 0 || recheckIntervalMs > MAX_TIMER_DELAY_MS) {
+      throw new PasetoConfigError('liveSession.recheckIntervalMs', `must be a number of milliseconds between 1 and ${MAX_TIMER_DELAY_MS}`);
+    }
+    if (!revocation) throw new PasetoConfigError('liveSession.recheckIntervalMs', 'rechecks revocation, so it cannot be combined with revocation: false');
+  }
+  if (!expiry && !revocation) return undefined;
+  return { expiry, revocation, recheckIntervalMs };
+}
+
+/** What a live session needs of a socket beyond {@link PasetoSocketLike}; socket.io's `Socket` has it all. */
+interface LiveSocket extends PasetoSocketLike {
+  readonly connected: boolean;
+  emit(event: string, data: SocketSessionEndedData): unknown;
+  disconnect(): unknown;
+  once(event: 'disconnect', listener: () => void): unknown;
+}
+
+/** A socket.io namespace, as far as we use it. */
+interface LiveNamespace {
+  on(event: 'connection', listener: (socket: unknown) => void): unknown;
+}
+
+function isLiveSocket(socket: PasetoSocketLike): socket is LiveSocket {
+  const candidate = socket as Partial<Record<keyof LiveSocket, unknown>>;
+  return typeof candidate.emit === 'function' && typeof candidate.disconnect === 'function' && typeof candidate.once === 'function';
+}
+
+function isLiveNamespace(nsp: unknown): nsp is LiveNamespace {
+  return typeof nsp === 'object' && nsp !== null && typeof (nsp as { on?: unknown }).on === 'function';
+}
+
+/** A socket accepted by the middleware, armed once socket.io has connected it. */
+interface Session {
+  readonly socket: LiveSocket;
+  readonly auth: PasetoAuthService;
+  readonly token: VerifiedToken;
+  timer: NodeJS.Timeout | undefined;
+  ended: boolean;
+}
+
+/** The sessions of one service that revocation may end, by `jti`, with the service subscription and recheck loop. */
+interface RevocationGroup {
+  readonly auth: PasetoAuthService;
+  readonly byJti: Map<string, Set<Session>>;
+  readonly unsubscribe: () => void;
+  recheck: NodeJS.Timeout | undefined;
+  closed: boolean;
+}
+
+/**
+ * The live sessions of one middleware instance. Every piece of state is owned here and released
+ * when a socket disconnects: no socket, timer or service subscription outlives its connection.
+ */
+export class LiveSessionTracker {
+  // Accepted but not yet connected: a later middleware may still refuse the socket, and socket.io
+  // then drops it without a `disconnect` event, so nothing is armed before `connection`.
+  private readonly pending = new WeakMap<object, { readonly socket: LiveSocket; readonly auth: PasetoAuthService; readonly token: VerifiedToken }>();
+  private readonly namespaces = new WeakSet<object>();
+  private readonly sessions = new Set<Session>();
+  private readonly groups = new Map<PasetoAuthService, RevocationGroup>();
+
+  constructor(
+    private readonly rules: ResolvedLiveSession,
+    private readonly onError: ((error: unknown, socket: PasetoSocketLike) => void) | undefined,
+  ) {}
+
+  /** Connected sockets watched now. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Called when the middleware accepts `socket` with `token`; the session starts when socket.io
+   * connects the socket. Objects that are not socket.io sockets (no `emit`/`disconnect`/`once`,
+   * no namespace) cannot be ended and are not watched.
+   */
+  watch(socket: PasetoSocketLike, auth: PasetoAuthService, token: VerifiedToken): void {
+    const nsp = socket.nsp;
+    if (!isLiveSocket(socket) || !isLiveNamespace(nsp)) return;
+    this.pending.set(socket, { socket, auth, token });
+    if (!this.namespaces.has(nsp)) {
+      this.namespaces.add(nsp);
+      nsp.on('connection', (connected) => this.connected(connected));
+    }
+  }
+
+  private connected(candidate: unknown): void {
+    if (typeof candidate !== 'object' || candidate === null) return;
+    const accepted = this.pending.get(candidate);
+    if (accepted === undefined) return;
+    this.pending.delete(candidate);
+    // An earlier `connection` handler may already have disconnected it: nothing to watch.
+    if (!accepted.socket.connected) return;
+    const session: Session = { ...accepted, timer: undefined, ended: false };
+    this.sessions.add(session);
+    accepted.socket.once('disconnect', () => this.release(session));
+    const expiresAt = accepted.token.expiresAt;
+    if (this.rules.expiry && expiresAt !== null) {
+      this.armExpiry(session, expiresAt.getTime() + accepted.auth.config.decodeLeeway * 1000);
+    }
+    if (this.rules.revocation && accepted.auth.isRevocationChecked(accepted.token)) this.register(session);
+  }
+
+  /** Verification fails once `now > deadline`; a timer may fire early or be capped, so it re-arms until then. */
+  private armExpiry(session: Session, deadline: number): void {
+    const delay = Math.min(Math.max(deadline - Date.now() + 1, 0), MAX_TIMER_DELAY_MS);
+    session.timer = setTimeout(() => {
+      if (Date.now() > deadline) this.end(session, 'token_expired');
+      else this.armExpiry(session, deadline);
+    }, delay);
+    // A pending expiry must not keep the process alive on its own.
+    session.timer.unref();
+  }
+
+  private register(session: Session): void {
+    let group = this.groups.get(session.auth);
+    if (group === undefined) {
+      const byJti = new Map<string, Set<Session>>();
+      group = {
+        auth: session.auth,
+        byJti,
+        unsubscribe: session.auth.onRevoke((revoked) => {
+          for (const target of [...(byJti.get(revoked.jti) ?? [])]) this.end(target, 'token_revoked');
+        }),
+        recheck: undefined,
+        closed: false,
+      };
+      this.groups.set(session.auth, group);
+      this.scheduleRecheck(group);
+    }
+    const sessions = group.byJti.get(session.token.jti);
+    if (sessions === undefined) group.byJti.set(session.token.jti, new Set([session]));
+    else sessions.add(session);
+  }
+
+  private scheduleRecheck(group: RevocationGroup): void {
+    const interval = this.rules.recheckIntervalMs;
+    if (interval === undefined || group.closed) return;
+    group.recheck = setTimeout(() => {
+      void this.recheck(group).then(() => this.scheduleRecheck(group));
+    }, interval);
+    group.recheck.unref();
+  }
+
+  /** One pass over the distinct tokens of a group; never rejects. */
+  private async recheck(group: RevocationGroup): Promise<void> {
+    for (const jti of [...group.byJti.keys()]) {
+      const first = group.byJti.get(jti)?.values().next().value;
+      if (group.closed || first === undefined) continue;
+      let revoked: boolean;
+      try {
+        revoked = await group.auth.isRevoked(first.token);
+      } catch (error) {
+        // The store is down: keep the sockets (they were authenticated, and dropping every
+        // connection on a blip only makes them all reconnect into 503s), report once, retry next pass.
+        this.report(error, first.socket);
+        return;
+      }
+      if (revoked) for (const target of [...(group.byJti.get(jti) ?? [])]) this.end(target, 'token_revoked');
+    }
+  }
+
+  /** Tells the client why, then disconnects it from the namespace; never throws. */
+  private end(session: Session, code: SocketSessionEndCode): void {
+    if (session.ended) return;
+    session.ended = true;
+    this.release(session);
+    const { socket } = session;
+    const data: SocketSessionEndedData = {
+      code,
+      status: session.auth.config.statusCodes[code],
+      message: code === 'token_expired' ? ErrorMessages.expired : ErrorMessages.revoked,
+    };
+    try {
+      socket.emit(SOCKET_SESSION_ENDED_EVENT, data);
+    } catch (error) {
+      this.report(error, socket);
+    }
+    try {
+      // This namespace only: other namespaces multiplexed on the connection have their own rules.
+      // The `disconnect` handlers run inside; one that throws must not escape a timer callback.
+      socket.disconnect();
+    } catch (error) {
+      this.report(error, socket);
+    }
+  }
+
+  /** Forgets a session: its timer, its registry entry, and the group once it is empty. Idempotent. */
+  private release(session: Session): void {
+    clearTimeout(session.timer);
+    if (!this.sessions.delete(session)) return;
+    const group = this.groups.get(session.auth);
+    const sessions = group?.byJti.get(session.token.jti);
+    if (group === undefined || sessions === undefined || !sessions.delete(session)) return;
+    if (sessions.size > 0) return;
+    group.byJti.delete(session.token.jti);
+    if (group.byJti.size > 0) return;
+    group.closed = true;
+    clearTimeout(group.recheck);
+    group.unsubscribe();
+    this.groups.delete(session.auth);
+  }
+
+  private report(error: unknown, socket: PasetoSocketLike): void {
+    try {
+      this.onError?.(error, socket);
+    } catch {
+      // The application's logger failing must not break a timer callback.
+    }
+  }
+}
