@@ -84,3 +84,14 @@ export {
   type HttpResponseLike,
 } from './http/error-handler';
 export { RequestBodyError, type HttpTokenLookupOptions, type HttpRequestLike } from './transport/http';
+export {
+  setAccessCookies,
+  setRefreshCookies,
+  unsetAccessCookies,
+  unsetRefreshCookies,
+  unsetAuthCookies,
+  type CookieResponseLike,
+  type SetAuthCookiesOptions,
+  type UnsetAuthCookiesOptions,
+} from './http/cookies';
+export type { CookieSameSite } from './config/options';
