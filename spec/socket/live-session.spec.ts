@@ -60,6 +60,23 @@ function countSubscriptions(auth: PasetoAuthService): () => number {
   return () => live;
 }
 
+/** What the socket-controllers controller saw. */
+const events: string[] = [];
+
+@SocketController('/live')
+@Service()
+class LiveController {
+  @OnConnect()
+  connect(@ConnectedSocket() socket: Socket): void {
+    events.push(`connect:${getSocketAuth(socket)?.subject}`);
+  }
+
+  @OnDisconnect()
+  disconnect(@ConnectedSocket() socket: Socket): void {
+    events.push(`disconnect:${getSocketAuth(socket)?.subject}`);
+  }
+}
+
 for (const transport of TRANSPORTS) {
   describe(`socket live sessions over ${transport}`, function () {
     const clients: ClientSet = new Set();
@@ -292,22 +309,6 @@ for (const transport of TRANSPORTS) {
     });
 
     describe('socket-controllers', () => {
-      const events: string[] = [];
-
-      @SocketController('/live')
-      @Service()
-      class LiveController {
-        @OnConnect()
-        connect(@ConnectedSocket() socket: Socket): void {
-          events.push(`connect:${getSocketAuth(socket)?.subject}`);
-        }
-
-        @OnDisconnect()
-        disconnect(@ConnectedSocket() socket: Socket): void {
-          events.push(`disconnect:${getSocketAuth(socket)?.subject}`);
-        }
-      }
-
       it('an ended session runs @OnDisconnect', async () => {
         events.length = 0;
         const auth = testService({ denylistEnabled: true });
