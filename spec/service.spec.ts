@@ -239,6 +239,8 @@ describe('PasetoAuthService', () => {
       auth.checkRoles(verified, { any: ['root', 'ops'] });
       expect(() => auth.checkRoles(verified, { all: ['admin', 'root'] })).to.throw(AuthPasetoError, ErrorMessages.insufficientRole);
       expect(() => auth.checkRoles(verified, { any: ['root'] })).to.throw(AuthPasetoError);
+      expect(() => auth.checkRoles(null, { all: ['admin'] })).to.throw(AuthPasetoError, ErrorMessages.tokenMissing);
+      auth.checkRoles(null, {});
       const scoped = service({ rolesClaim: 'scope' });
       const token = await scoped.verifyToken(await scoped.createAccessToken({ subject: 'a', userClaims: { scope: 'read write' } }));
       expect(scoped.rolesOf(token)).to.deep.equal(['read', 'write']);

@@ -1,4 +1,4 @@
-export { PasetoAuthService, PASETO_CONFIG } from './service';
+export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export {
   AuthPasetoError,
   PasetoConfigError,
@@ -95,3 +95,9 @@ export {
   type UnsetAuthCookiesOptions,
 } from './http/cookies';
 export type { CookieSameSite } from './config/options';
+export {
+  SOCKET_SESSION_ENDED_EVENT,
+  type SocketLiveSessionOptions,
+  type SocketSessionEndedData,
+  type SocketSessionEndCode,
+} from './socket/live-session';

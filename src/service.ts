@@ -121,10 +121,14 @@ export class PasetoAuthService {
     return [];
   }
 
-  /** Throws `insufficient_role` unless the token holds every `all` role and, when `any` is given, one of them. */
-  checkRoles(verified: VerifiedToken, requirement: RoleRequirement): void {
+  /**
+   * Throws `insufficient_role` unless the token holds every `all` role and, when `any` is given, one
+   * of them. Roles need a token: an anonymous (optional) caller fails with `token_missing`.
+   */
+  checkRoles(verified: VerifiedToken | null, requirement: RoleRequirement): void {
     const { all = [], any = [] } = requirement;
     if (all.length === 0 && any.length === 0) return;
+    if (verified === null) throw this.error('token_missing', ErrorMessages.tokenMissing);
     const roles = new Set(this.rolesOf(verified));
     if (!all.every((role) => roles.has(role)) || (any.length > 0 && !any.some((role) => roles.has(role)))) {
       throw this.error('insufficient_role', ErrorMessages.insufficientRole);

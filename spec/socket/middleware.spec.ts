@@ -370,6 +370,7 @@ for (const transport of TRANSPORTS) {
           ns('/both', { roles: ['ops'], anyRole: ['admin', 'audit'] });
           ns('/lobby', { optional: true });
           ns('/vault', { fresh: true, roles: ['admin'] });
+          ns('/members', { optional: true, roles: ['ops'] });
         });
         servers.push(server);
         const alice = await auth.createAccessToken({ subject: 'alice', userClaims: { scope: 'admin ops' } });
@@ -391,6 +392,9 @@ for (const transport of TRANSPORTS) {
           ['/vault', alice, Refused.notFresh],
           ['/vault', aliceFresh, 'alice'],
           ['/vault', bob, Refused.notFresh],
+          ['/members', bob, 'bob'],
+          ['/members', carol, Refused.role],
+          ['/members', undefined, Refused.missing],
         ];
         for (const [nsp, token, outcome] of matrix) {
           const result = await connect(server, token === undefined ? {} : { auth: { token } }, nsp);

@@ -59,11 +59,8 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
     try {
       const route = routeOf(roles ?? []);
       const verified = await authenticateRequest(service, request, { ...route.options, bodyLimit: options.bodyLimit });
-      if (route.roles.length > 0) {
-        // Roles need a token: an optional route with roles is not open to anonymous clients.
-        if (verified === null) throw service.error('token_missing', ErrorMessages.tokenMissing);
-        for (const group of route.roles) service.checkRoles(verified, group);
-      }
+      // Roles need a token: an optional route with roles is not open to anonymous clients.
+      for (const group of route.roles) service.checkRoles(verified, group);
       requestState(request).guard = { service, verified };
       return true;
     } catch (error) {

@@ -87,14 +87,7 @@ export async function authenticateRequest(
   }
   let pending = byKey.get(key);
   if (pending === undefined) {
-    pending = service.authenticate(token, {
-      optional: options.optional,
-      fresh: options.fresh,
-      refreshToken: options.refreshToken,
-      type: options.type,
-      base64Encoded: options.base64Encoded,
-      implicitAssertion: options.implicitAssertion,
-    });
+    pending = service.authenticate(token, options);
     if (csrf) {
       pending = pending.then((verified) => {
         if (verified !== null) checkCsrf(service, request, verified);

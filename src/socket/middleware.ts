@@ -160,17 +160,9 @@ async function authenticateWith<U>(auth: PasetoAuthService, socket: PasetoSocket
       : typeof options.token === 'function'
         ? await options.token(socket.handshake)
         : options.token;
-  const verified = await auth.authenticate(token, {
-    optional: options.optional,
-    fresh: options.fresh,
-    refreshToken: options.refreshToken,
-    type: options.type,
-    base64Encoded: options.base64Encoded,
-    implicitAssertion: options.implicitAssertion,
-  });
-  if (verified !== null && (options.roles !== undefined || options.anyRole !== undefined)) {
-    auth.checkRoles(verified, { all: options.roles, any: options.anyRole });
-  }
+  const verified = await auth.authenticate(token, options);
+  // As on HTTP, roles need a token even in an optional namespace.
+  auth.checkRoles(verified, { all: options.roles, any: options.anyRole });
   let user: U | null = null;
   if (verified !== null && options.userLoader !== undefined) {
     user = (await options.userLoader(verified, socket)) ?? null;
