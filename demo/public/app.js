@@ -34,10 +34,15 @@
   function connectSocket() {
     if (socket) { socket.off(); socket.disconnect(); }
     show('socket-error', '');
+    show('session-ended', '');
     socket = io({ auth: { token: accessToken }, reconnection: false });
     socket.on('connect', function () { show('socket-state', 'connected'); });
     socket.on('disconnect', function () { show('socket-state', 'disconnected'); });
     socket.on('greeting', function (greeting) { show('greeting', greeting.message); });
+    // A live session: the server ends the socket when its token expires or is revoked, saying why first.
+    socket.on('paseto:session_ended', function (ended) {
+      show('session-ended', 'session ended: ' + ended.message + ' (' + ended.code + ')');
+    });
     // A refused handshake: err.message is the same message an HTTP route gives, err.data = { code, status }.
     socket.on('connect_error', function (err) {
       show('socket-state', 'refused');
@@ -84,9 +89,10 @@
       show('logout-status', result.status === 200 ? 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked. Reconnecting the socket with the revoked token…' : 'Logout failed (' + result.status + ')');
       show('greeting', '');
       setLoggedIn(false);
-      // Reconnect with the same, now revoked, token: the server refuses it before `connect`.
-      socket.disconnect();
-      socket.connect();
+      // The server ends the live socket on revocation (see 'paseto:session_ended'); once it has,
+      // reconnect with the same, now revoked, token: the server refuses it before `connect`.
+      if (socket.connected) socket.once('disconnect', function () { socket.connect(); });
+      else socket.connect();
     });
   });
 }());

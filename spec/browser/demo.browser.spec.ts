@@ -68,8 +68,11 @@ describe('demo in a real browser (headless Chromium)', function () {
     expect(me).to.match(/^GET \/me → 200\n/);
     expect(JSON.parse(me.slice(me.indexOf('\n') + 1))).to.deep.equal({ user: { username: 'test', name: 'Test User', roles: [] } });
 
-    // Log out: both tokens revoked, then the socket reconnects with the revoked access token.
+    // Log out: both tokens revoked; the server ends the live socket at once, saying why.
     await page.click('#logout');
+    await page.waitForFunction(() => document.getElementById('session-ended')?.textContent !== '');
+    expect(await page.textContent('#session-ended')).to.equal('session ended: Token has been revoked (token_revoked)');
+    // Then the page reconnects with the revoked access token and is refused before `connect`.
     await page.waitForFunction(() => document.getElementById('socket-error')?.textContent !== '');
     expect(await page.textContent('#socket-error')).to.equal('connect_error: Token has been revoked (token_revoked)');
     expect(await page.textContent('#socket-state')).to.equal('refused');
