@@ -291,7 +291,55 @@ describe('PasetoAuthService', () => {
     });
   });
 
+  describe('authenticate: what an optional route treats as anonymous', () => {
+    it('a token of another issuer, audience, or not yet active is anonymous', async () => {
+      const auth = service({ decodeIssuer: 'me', decodeAudience: 'api' });
+      const optional = { optional: true };
+      expect(await auth.authenticate(await auth.createAccessToken({ subject: 'a', issuer: 'other', audience: 'api' }), optional)).to.equal(null);
+      expect(await auth.authenticate(await auth.createAccessToken({ subject: 'a', issuer: 'me', audience: 'web' }), optional)).to.equal(null);
+      const ring = KeyRing.fromOptions([{ version: 4, purpose: 'local', secretKey: LOCAL_KEY }], () => '');
+      const payload = new TextEncoder().encode(JSON.stringify({ sub: 'a', type: 'access', jti: 'j', iss: 'me', aud: 'api', nbf: new Date(Date.now() + 60_000).toISOString() }));
+      expect(await auth.authenticate(encodeToken(ring.signer, payload, new Uint8Array(0), new Uint8Array(0)), optional)).to.equal(null);
+    });
+
+    it('a token of a version or purpose not configured still fails', async () => {
+      const auth = service();
+      await expectCode(auth.authenticate(await new PasetoAuthService(keysFor(3, 'local')).createAccessToken({ subject: 'a' }), { optional: true }), 'invalid_version');
+      await expectCode(auth.authenticate(await new PasetoAuthService(keysFor(4, 'public')).createAccessToken({ subject: 'a' }), { optional: true }), 'invalid_purpose');
+    });
+  });
+
   describe('denylist', () => {
+    it('keeps a revocation through the leeway after exp, while the token would still verify', async () => {
+      const auth = service({ denylistEnabled: true, decodeLeeway: 30 });
+      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 2 });
+      await auth.revokeToken(token);
+      const realNow = Date.now;
+      Date.now = () => realNow() + 10_000;
+      try {
+        await expectCode(auth.verifyToken(token), 'token_revoked');
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
+    it('revokes tokens made with an implicit assertion or base64, and refuses a token without jti', async () => {
+      const auth = service({ denylistEnabled: true });
+      const bound = await auth.createAccessToken({ subject: 'a', implicitAssertion: 'tenant', base64Encode: true });
+      await auth.revokeToken(bound, { implicitAssertion: 'tenant', base64Encoded: true });
+      await expectCode(auth.verifyToken(bound, { implicitAssertion: 'tenant', base64Encoded: true }), 'token_revoked');
+      const ring = KeyRing.fromOptions([{ version: 4, purpose: 'local', secretKey: LOCAL_KEY }], () => '');
+      const foreign = encodeToken(ring.signer, new TextEncoder().encode(JSON.stringify({ sub: 'a', type: 'access' })), new Uint8Array(0), new Uint8Array(0));
+      let caught: unknown;
+      try {
+        await auth.revokeToken(foreign);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(TypeError);
+      expect((await auth.verifyToken(foreign)).jti).to.equal('');
+    });
+
     it('revokes access and refresh tokens; denylistTokenChecks limits what is checked', async () => {
       const auth = service({ denylistEnabled: true, denylistTokenChecks: ['refresh'] });
       const access = await auth.createAccessToken({ subject: 'a' });
@@ -384,6 +432,22 @@ describe('PasetoAuthService', () => {
       await auth.verifyToken(token, { implicitAssertion: 'one' });
       await expectCode(auth.verifyToken(token, { implicitAssertion: 'two' }), 'invalid_token');
       await expectCode(auth.verifyToken(token), 'invalid_token');
+    });
+
+    it('hands out claims and footers frozen all the way down, so no request changes what the next one sees', async () => {
+      const auth = service();
+      const token = await auth.createAccessToken({ subject: 'a', userClaims: { roles: ['user'], profile: { tier: 'free' } }, footer: { meta: { v: 1 } } });
+      const first = await auth.verifyToken(token);
+      expect(() => (first.claims.roles as string[]).push('admin')).to.throw(TypeError);
+      expect(() => {
+        (first.claims.profile as { tier: string }).tier = 'pro';
+      }).to.throw(TypeError);
+      expect(() => {
+        ((first.footer as { meta: { v: number } }).meta).v = 2;
+      }).to.throw(TypeError);
+      const again = await auth.verifyToken(token);
+      expect(again.claims.roles).to.deep.equal(['user']);
+      expect(() => auth.checkRoles(again, { all: ['admin'] })).to.throw(AuthPasetoError);
     });
 
     it('can be turned off', async () => {

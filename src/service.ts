@@ -4,7 +4,7 @@ import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './c
 import { resolveOptions } from './config/resolve';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
 import { decodeToken, encodeToken } from './tokens/protocol';
-import { audienceMatches, buildClaims, checkClaimsInput, issuesCsrfClaim, parseTime } from './tokens/claims';
+import { audienceMatches, buildClaims, checkClaimsInput, deepFreeze, issuesCsrfClaim, parseTime } from './tokens/claims';
 import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
@@ -136,16 +136,22 @@ export class PasetoAuthService {
   }
 
   /**
-   * Puts a token's `jti` on the denylist until its `exp`. Takes a token string (any type; it must
-   * still verify) or a {@link VerifiedToken}.
+   * Puts a token's `jti` on the denylist until its `exp` plus `decodeLeeway` (the last moment it
+   * would verify). Takes a token string (any type; it must still verify: pass `base64Encoded` /
+   * `implicitAssertion` as it was made) or a {@link VerifiedToken}.
+   * @throws TypeError for a token without a `jti` (it could not be told apart from others)
    */
-  async revokeToken(token: string | VerifiedToken): Promise<void> {
+  async revokeToken(token: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<void> {
     if (!this.config.denylistEnabled) {
       throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
     }
-    const verified = typeof token === 'string' ? this.open(token, {}).verified : token;
+    const verified = typeof token === 'string' ? this.open(token, options).verified : token;
+    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart: revoking '' would revoke them all.
+    if (verified.jti === '') throw new TypeError('cannot revoke a token without a jti claim');
+    // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
+    const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
     try {
-      await this.denylist.revoke(verified.jti, verified.expiresAt);
+      await this.denylist.revoke(verified.jti, until);
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
@@ -308,7 +314,7 @@ export class PasetoAuthService {
     this.checkAudience(record.aud);
     const verified: VerifiedToken = Object.freeze({
       token,
-      claims: Object.freeze(record),
+      claims: deepFreeze(record),
       subject,
       jti: typeof record.jti === 'string' ? record.jti : '',
       type: typeof record.type === 'string' ? record.type : 'None',

@@ -288,6 +288,11 @@ for (const transport of TRANSPORTS) {
         expectRefused(await connect(server, { auth: { token: await auth.createAccessToken({ subject: 'ghost', userClaims: { roles: ['admin'] } }) } }), Refused.userNotFound);
         expectRefused(await connect(server, { auth: { token: 'garbage' } }), { ...Refused.format, status: 422 });
 
+        // An optional namespace: anonymous is fine, but a token whose user is gone is refused, as on HTTP.
+        const lobby = await guarded(auth, { optional: true, userLoader: (t) => (t.subject === 'ghost' ? null : { name: String(t.subject) }) });
+        expect(await expectConnected(await connect(lobby, {}))).to.deep.include({ subject: null, user: null });
+        expectRefused(await connect(lobby, { auth: { token: await auth.createAccessToken({ subject: 'ghost' }) } }), Refused.userNotFound);
+
         const failing: DenylistStore = { isRevoked: () => Promise.reject(new Error('redis down at 10.0.0.1')), revoke: () => undefined };
         const down = await guarded(testService({ denylistEnabled: true, denylist: failing }));
         expectRefused(await connect(down, { auth: { token: admin } }), Refused.denylist);

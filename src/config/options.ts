@@ -61,7 +61,7 @@ export interface PasetoAuthOptions {
    * When given, the top-level key fields must be absent.
    */
   keys?: PasetoKeyOptions[];
-  /** Seconds of clock skew accepted on `exp`, `nbf` and `iat`. Default `0`. */
+  /** Seconds of clock skew accepted on `exp` and `nbf`. Default `0`. */
   decodeLeeway?: number;
   /** `iss` put on new tokens. */
   encodeIssuer?: string;

@@ -64,7 +64,7 @@ export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenL
   refreshToken?: boolean;
   /** Required `type` claim (a custom token type). */
   type?: string;
-  /** An absent or undecodable token connects anonymously ({@link getSocketAuth} gives `null`); revoked, wrong-type or not-fresh tokens are still refused. Roles are only checked when a token is present. */
+  /** An absent or undecodable token connects anonymously ({@link getSocketAuth} gives `null`); revoked, wrong-type or not-fresh tokens are still refused, and `roles` / `anyRole` still need a token. */
   optional?: boolean;
   /** Every one of these roles is required (`insufficient_role`, 403). */
   roles?: readonly string[];
@@ -166,9 +166,8 @@ async function authenticateWith<U>(auth: PasetoAuthService, socket: PasetoSocket
   let user: U | null = null;
   if (verified !== null && options.userLoader !== undefined) {
     user = (await options.userLoader(verified, socket)) ?? null;
-    if (user === null && !options.optional) {
-      throw auth.error('user_not_found', ErrorMessages.userNotFound);
-    }
+    // As on HTTP: a valid token whose user is gone is not anonymity, optional namespace or not.
+    if (user === null) throw auth.error('user_not_found', ErrorMessages.userNotFound);
   }
   const record: SocketAuthRecord<U> = { token: verified, user };
   setRecord(socket, record);

@@ -92,3 +92,15 @@ export function audienceMatches(aud: unknown, accepted: readonly string[]): bool
   if (typeof aud === 'string') return accepted.includes(aud);
   return Array.isArray(aud) && aud.some((entry) => typeof entry === 'string' && accepted.includes(entry));
 }
+
+/**
+ * Freezes a parsed JSON value all the way down. A verified token is cached and handed to every
+ * request that presents it again, so no request may change what the next one sees (roles above all).
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const entry of Object.values(value)) deepFreeze(entry);
+  }
+  return value;
+}

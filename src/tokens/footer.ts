@@ -1,3 +1,4 @@
+import { deepFreeze } from './claims';
 import type { Footer, FooterInput } from './types';
 
 const encoder = new TextEncoder();
@@ -33,7 +34,7 @@ export function decodeFooter(bytes: Uint8Array): Footer {
   if (text.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return Object.freeze(parsed as Record<string, unknown>);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return deepFreeze(parsed as Record<string, unknown>);
     } catch {
       // not JSON after all: the text itself is the footer
     }
