@@ -7,6 +7,7 @@ import { PASETO_CONFIG, type PasetoAuthService } from '../../src/service';
 import { PasetoConfigError } from '../../src/errors';
 import { PasetoRequired } from '../../src/http/decorators';
 import { pasetoErrorOverridingMap } from '../../src/http/error-handler';
+import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
 import type { VerifiedToken } from '../../src/tokens/types';
 import { FastapiRoutes, PlainController, RolesController, UsersController } from './controllers';
 import { EXPRESS_MAJORS, LOCAL_KEY, bearer, client, expectAuthError, makeApp, makeService } from './helpers';
@@ -365,6 +366,12 @@ describe('HTTP wiring', () => {
       }
       return Twice;
     }).to.throw(PasetoConfigError, /already has @Authorized/);
+  });
+
+  it('refuses a user loader passed where the service goes, when the checker is created', () => {
+    const loader = (token: VerifiedToken): { id: string } => ({ id: String(token.subject) });
+    expect(() => pasetoCurrentUserChecker(loader as unknown as () => PasetoAuthService)).to.throw(PasetoConfigError, /userLoader/);
+    expect(() => pasetoAuthorizationChecker(loader as unknown as () => PasetoAuthService)).to.throw(PasetoConfigError, /userLoader/);
   });
 
   it('refuses fresh and refreshToken together at decoration', () => {

@@ -86,8 +86,10 @@ describe('socket transport: readSocketToken', () => {
     expect(failure(() => read({ query: { token: ['a', 'b'] } })).code).to.equal('bad_header');
   });
 
-  it('tokenKey renames the auth and query keys; tokenPrefix applies to every location', () => {
+  it('tokenKey renames the auth key, the header and the query key (fastapi-paseto token_key); tokenPrefix applies to every location', () => {
     expect(read({ auth: { access: 'A' }, query: { token: 'Q' } }, { tokenKey: 'access' })).to.equal('A');
+    expect(read({ headers: { 'x-access': 'Bearer H', authorization: 'Bearer X' } }, { tokenKey: 'X-Access' })).to.equal('H');
+    expect(failure(() => read({ headers: { 'x-access': 'H' } }, { tokenKey: 'X-Access' })).message).to.equal("Bad X-Access header. Expected value 'Bearer <PASETO>'");
     expect(read({ query: { access: 'Q' } }, { tokenKey: 'access' })).to.equal('Q');
     // queryKey renames the query key only, and wins over tokenKey there
     expect(read({ auth: { token: 'A' }, query: { t: 'Q' } }, { queryKey: 't', location: ['query'] })).to.equal('Q');
@@ -98,6 +100,11 @@ describe('socket transport: readSocketToken', () => {
     expect(failure(() => read({ auth: { token: 'Bearer A' } }, { tokenPrefix: null })).message).to.equal("Bad auth.token value. Expected value '<PASETO>'");
     expect(read({ headers: { authorization: 'H' } }, { tokenPrefix: null })).to.equal('H');
     expect(read({ query: { token: 'Token Q' } }, { tokenPrefix: 'Token' })).to.equal('Q');
+  });
+
+  it('takes one location as a string, as over HTTP', () => {
+    expect(read(all, { location: 'query' })).to.equal('Q');
+    expect(read(all, { location: 'headers' })).to.equal('H');
   });
 
   it('json, unknown or empty locations are invalid_argument with a clear message', () => {

@@ -1,6 +1,6 @@
 import { Container } from 'typedi';
 import type { Action } from 'routing-controllers';
-import { ErrorMessages } from '../errors';
+import { ErrorMessages, PasetoConfigError } from '../errors';
 import { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
@@ -23,9 +23,17 @@ export interface PasetoCheckerOptions {
  * own resolved service (no module-level state).
  */
 export function lazyService(source: PasetoAuthSource | undefined): () => PasetoAuthService {
+  // A service factory takes no argument; a function that does is a user loader passed in the wrong place.
+  if (typeof source === 'function' && source.length > 0) {
+    throw new PasetoConfigError('auth', 'expected a PasetoAuthService or a function () => PasetoAuthService; pass a user loader as { userLoader }');
+  }
   let service: PasetoAuthService | undefined = source instanceof PasetoAuthService ? source : undefined;
   return () => {
-    if (service === undefined) service = typeof source === 'function' ? source() : Container.get(PasetoAuthService);
+    if (service === undefined) {
+      const resolved: unknown = typeof source === 'function' ? source() : Container.get(PasetoAuthService);
+      if (!(resolved instanceof PasetoAuthService)) throw new PasetoConfigError('auth', 'the service factory did not return a PasetoAuthService');
+      service = resolved;
+    }
     return service;
   };
 }

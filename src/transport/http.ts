@@ -1,7 +1,8 @@
 import { HttpError } from 'routing-controllers';
 import type { AuthPasetoError } from '../errors';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
-import { readPrefixedToken } from './prefixed';
+import { HTTP_LOCATIONS } from '../config/schema';
+import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
  * The parts of an HTTP request the token lookup reads. Structural on purpose: this module must not
@@ -69,13 +70,10 @@ export type HttpTransportConfig = Pick<
   'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey' | 'accessCookieKey' | 'refreshCookieKey'
 >;
 
-/** Builds errors with the configured status; `PasetoAuthService.error` fits. */
-export type HttpTransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
 
 /** Default largest JSON body the lookup reads itself. */
 export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
-const HTTP_LOCATIONS: readonly HttpTokenLocation[] = ['headers', 'json', 'query', 'cookies'];
 
 /**
  * A request body the JSON lookup could not read: too large (413), not UTF-8 or compressed (415),
@@ -113,7 +111,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function resolveHttpLocations(
   location: HttpTokenLookupOptions['location'],
   config: HttpTransportConfig,
-  error: HttpTransportErrorFactory,
+  error: TransportErrorFactory,
 ): readonly HttpTokenLocation[] {
   const list: readonly unknown[] = location === undefined ? config.tokenLocation : typeof location === 'string' ? [location] : location;
   const allowed = HTTP_LOCATIONS.map((l) => `'${l}'`).join(', ');
@@ -137,7 +135,7 @@ export async function readHttpToken(
   request: HttpRequestLike,
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
-  error: HttpTransportErrorFactory,
+  error: TransportErrorFactory,
 ): Promise<FoundHttpToken | undefined> {
   for (const location of resolveHttpLocations(lookup.location, config, error)) {
     const found = readLocation(location, request, config, lookup, error);
@@ -153,7 +151,7 @@ function readLocation(
   request: HttpRequestLike,
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
-  error: HttpTransportErrorFactory,
+  error: TransportErrorFactory,
 ): string | undefined | Promise<string | undefined> {
   switch (location) {
     case 'headers': {
@@ -180,7 +178,7 @@ async function readJsonToken(
   request: HttpRequestLike,
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
-  error: HttpTransportErrorFactory,
+  error: TransportErrorFactory,
 ): Promise<string | undefined> {
   const key = lookup.tokenKey ?? (lookup.refreshToken ? config.jsonRefreshKey : config.jsonKey);
   const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.jsonType;

@@ -3,8 +3,8 @@ import { AuthPasetoError } from '../errors';
 /** Where a token value was found, for the `bad_header` message. */
 export type TokenSourceKind = 'header' | 'json' | 'query' | 'cookie' | 'auth';
 
-/** Builds an error with the configured status; `PasetoAuthService.error` fits. */
-export type ErrorFactory = (code: 'bad_header', message: string) => AuthPasetoError;
+/** Builds the errors of a token lookup with the configured status; `PasetoAuthService.error` fits. */
+export type TransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
 
 const SOURCE_NOUN: Readonly<Record<TokenSourceKind, (name: string) => string>> = {
   header: (name) => `${name} header`,
@@ -31,7 +31,7 @@ export function readPrefixedToken(
   prefix: string | null,
   kind: TokenSourceKind,
   name: string,
-  error: ErrorFactory,
+  error: TransportErrorFactory,
 ): string | undefined {
   if (value === undefined || value === null) return undefined;
   const fail = (): never => {

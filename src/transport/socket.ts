@@ -1,6 +1,6 @@
-import type { AuthPasetoError } from '../errors';
 import type { ResolvedPasetoConfig, SocketTokenLocation } from '../config/options';
-import { readPrefixedToken } from './prefixed';
+import { SOCKET_LOCATIONS } from '../config/schema';
+import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
  * The parts of a Socket.IO handshake the token lookup reads. Structural on purpose: this module
@@ -22,8 +22,12 @@ export interface SocketTokenLookupOptions {
    * (`['auth', 'headers', 'query']`). Anything but `auth`, `headers` and `query` (e.g. `json`:
    * there is no body before a socket is accepted) is refused with `invalid_argument`.
    */
-  readonly location?: readonly string[];
-  /** Key of the token in `handshake.auth` and in the query string. Default: `token` / `websocketQueryKey`. */
+  readonly location?: string | readonly string[];
+  /**
+   * Name of the token in every location of this middleware, as fastapi-paseto's `token_key`: the
+   * key in `handshake.auth`, the header name, the query parameter. Default: `token` / `headerName` /
+   * `websocketQueryKey`.
+   */
   readonly tokenKey?: string;
   /** Key of the token in the query string only (this middleware's `websocketQueryKey`); wins over `tokenKey` there. */
   readonly queryKey?: string;
@@ -41,10 +45,6 @@ export type SocketTransportConfig = Pick<
   'websocketTokenLocation' | 'headerName' | 'headerType' | 'websocketQueryKey' | 'websocketQueryType'
 >;
 
-/** Builds errors with the configured status; `PasetoAuthService.error` fits. */
-export type SocketTransportErrorFactory = (code: 'bad_header' | 'invalid_argument', message: string) => AuthPasetoError;
-
-const SOCKET_LOCATIONS: readonly SocketTokenLocation[] = ['auth', 'headers', 'query'];
 
 function isSocketLocation(value: string): value is SocketTokenLocation {
   return (SOCKET_LOCATIONS as readonly string[]).includes(value);
@@ -60,9 +60,9 @@ export function readSocketToken(
   handshake: SocketHandshakeLike,
   config: SocketTransportConfig,
   lookup: SocketTokenLookupOptions,
-  error: SocketTransportErrorFactory,
+  error: TransportErrorFactory,
 ): string | undefined {
-  const locations = lookup.location ?? config.websocketTokenLocation;
+  const locations = typeof lookup.location === 'string' ? [lookup.location] : (lookup.location ?? config.websocketTokenLocation);
   if (locations.length === 0) {
     throw error('invalid_argument', `Socket token location must name at least one of ${SOCKET_LOCATIONS.map((l) => `'${l}'`).join(', ')}`);
   }
@@ -89,7 +89,7 @@ function readLocation(
   handshake: SocketHandshakeLike,
   config: SocketTransportConfig,
   lookup: SocketTokenLookupOptions,
-  error: SocketTransportErrorFactory,
+  error: TransportErrorFactory,
 ): string | undefined {
   switch (location) {
     case 'auth': {
@@ -102,9 +102,10 @@ function readLocation(
       return readPrefixedToken(value, prefix, 'auth', key, error);
     }
     case 'headers': {
-      const value = handshake.headers?.[config.headerName.toLowerCase()];
+      const name = lookup.tokenKey ?? config.headerName;
+      const value = handshake.headers?.[name.toLowerCase()];
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
-      return readPrefixedToken(value, prefix, 'header', config.headerName, error);
+      return readPrefixedToken(value, prefix, 'header', name, error);
     }
     case 'query': {
       const key = lookup.queryKey ?? lookup.tokenKey ?? config.websocketQueryKey;
