@@ -5,7 +5,7 @@ import { Authorized, Get, HttpError, JsonController } from 'routing-controllers'
 import type { Express, NextFunction, Request, Response } from 'express';
 import { PASETO_CONFIG, type PasetoAuthService } from '../../src/service';
 import { PasetoConfigError } from '../../src/errors';
-import { PasetoRequired } from '../../src/http/decorators';
+import { PasetoOptional, PasetoRequired } from '../../src/http/decorators';
 import { pasetoErrorOverridingMap } from '../../src/http/error-handler';
 import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
 import type { VerifiedToken } from '../../src/tokens/types';
@@ -366,6 +366,66 @@ describe('HTTP wiring', () => {
       }
       return Twice;
     }).to.throw(PasetoConfigError, /already has @Authorized/);
+  });
+
+  it('refuses a plain method @Authorized() that a class-level optional / refresh / custom-type requirement would loosen', () => {
+    expect(() => {
+      @JsonController('/loosened-optional')
+      @PasetoOptional()
+      class MostlyPublic {
+        @Get('/locked')
+        @Authorized()
+        locked() {
+          return {};
+        }
+      }
+      return MostlyPublic;
+    }).to.throw(PasetoConfigError, /MostlyPublic\.locked has a plain @Authorized\(\).*@PasetoRequired\(\{ optional: false \}\)/);
+    for (const classRequirement of [{ type: 'email-verify' }, { refreshToken: true }]) {
+      expect(() => {
+        @JsonController('/loosened-type')
+        @PasetoRequired(classRequirement)
+        class Mailed {
+          @Get('/account')
+          @Authorized('admin')
+          account() {
+            return {};
+          }
+        }
+        return Mailed;
+      }, JSON.stringify(classRequirement)).to.throw(PasetoConfigError, /Mailed\.account/);
+    }
+  });
+
+  it('lets a method under an optional class say what it needs, and enforces it', async () => {
+    @JsonController('/mostly-public')
+    @PasetoOptional()
+    class MostlyPublic {
+      @Get('/open')
+      open() {
+        return { open: true };
+      }
+
+      @Get('/members')
+      @Authorized('member')
+      members() {
+        return { members: true };
+      }
+
+      @Get('/locked')
+      @PasetoRequired({ optional: false })
+      locked() {
+        return { locked: true };
+      }
+    }
+    const auth = makeService();
+    const http = client(makeApp(EXPRESS_MAJORS[0].create, { controllers: [MostlyPublic], auth }));
+    expect((await http.get('/mostly-public/open')).status).to.equal(200);
+    expect((await http.get('/mostly-public/members')).status).to.equal(401);
+    expect((await http.get('/mostly-public/locked')).status).to.equal(401);
+    const member = await auth.createAccessToken({ subject: 'alice', userClaims: { roles: ['member'] } });
+    expect((await http.get('/mostly-public/locked').set(bearer(member))).status).to.equal(200);
+    expect((await http.get('/mostly-public/members').set(bearer(member))).status).to.equal(200);
   });
 
   it('refuses a user loader passed where the service goes, when the checker is created', () => {

@@ -4,7 +4,7 @@ import { PasetoConfigError } from '../errors';
 import { PasetoAuthService } from '../service';
 import type { HttpRequestLike } from '../transport/http';
 import { AuthPaseto } from './auth-handle';
-import { pasetoRequirement, type PasetoRequirementOptions } from './requirement';
+import { isPasetoRequirement, pasetoRequirement, type PasetoRequirementOptions } from './requirement';
 import { requestState } from './request-state';
 
 /** A class or method decorator, as routing-controllers' `@Authorized` is. */
@@ -29,6 +29,32 @@ function refuseSecondGuard(target: object, method: string | symbol | undefined):
 }
 
 /**
+ * A class-level requirement that changes what a token must be (`optional`, `refreshToken`, a custom
+ * `type`) would silently apply to a method guarded by a plain `@Authorized(...)` too: routing-controllers
+ * concatenates class and method entries, and a bare `@Authorized()` adds nothing, so an "authorized"
+ * method under `@PasetoOptional()` would be open to anyone. Method decorators run before the class
+ * decorator, so they can all be checked here, at start-up.
+ */
+function refuseLoosenedMethods(target: object, options: PasetoRequirementOptions): void {
+  const changesTokenKind = options.refreshToken === true || (options.type !== undefined && options.type !== 'access');
+  if (options.optional !== true && !changesTokenKind) return;
+  for (const handler of getMetadataArgsStorage().responseHandlers) {
+    if (handler.type !== 'authorized' || handler.target !== target || handler.method === undefined) continue;
+    const entries: unknown[] = Array.isArray(handler.value) ? handler.value : handler.value === undefined ? [] : [handler.value];
+    if (entries.some(isPasetoRequirement)) continue;
+    // Under an optional class, string roles still demand a token; only a bare @Authorized() is opened up.
+    if (!changesTokenKind && entries.length > 0) continue;
+    const where = `${(target as { name?: string }).name}.${String(handler.method)}`;
+    const override = options.optional === true && !changesTokenKind ? '{ optional: false }' : `{ type: 'access', refreshToken: false, optional: false }`;
+    throw new PasetoConfigError(
+      'decorators',
+      `${where} has a plain @Authorized() under a class-level requirement (${JSON.stringify(options)}) that would apply to it too; ` +
+        `say what the method needs with @PasetoRequired(${override}) on it`,
+    );
+  }
+}
+
+/**
  * Requires a token meeting `options` on a route (method) or on every route of a controller (class).
  * It is `@Authorized(pasetoRequirement(options))` underneath, so it needs
  * `authorizationChecker: pasetoAuthorizationChecker()`. Class-level and method-level requirements
@@ -38,6 +64,7 @@ export function PasetoRequired(options: PasetoRequirementOptions = {}): PasetoRo
   const requirement = pasetoRequirement(options);
   return (target, method) => {
     refuseSecondGuard(target, method);
+    if (method === undefined) refuseLoosenedMethods(target, options);
     (Authorized(requirement) as PasetoRouteDecorator)(target, method);
   };
 }

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { client, EXPRESS_MAJORS, makeApp, makeService } from './helpers';
+import { FastapiRoutes } from './controllers';
+
+// Found by an adversarial review: hostile lookups never give 5xx and never smuggle a token.
+for (const major of EXPRESS_MAJORS) {
+  describe(`HTTP hostile input (${major.name})`, () => {
+    it('query arrays/objects, __proto__ keys, deep JSON, duplicate cookies', async () => {
+      const auth = makeService({ tokenLocation: ['headers', 'json', 'query', 'cookies'] });
+      const http = client(makeApp(major.create, { controllers: [FastapiRoutes], auth, defaultErrorHandler: false }));
+      const token = await auth.createAccessToken({ subject: 'alice' });
+      const smuggled = encodeURIComponent(token);
+
+      // Two values of the token parameter are ambiguous: refused, never "the first one".
+      expect((await http.get(`/fa/query?token=${smuggled}&token=${smuggled}`)).status).to.equal(400);
+      // qs-style nesting and __proto__ never yield a token.
+      for (const query of [`token[a]=${smuggled}`, `__proto__[token]=${smuggled}`, `constructor[prototype][token]=${smuggled}`]) {
+        const res = await http.get(`/fa/query?${query}`);
+        expect(res.status, query).to.be.within(400, 401);
+      }
+      // A JSON body cannot hand the token through the prototype.
+      for (const body of [`{"__proto__":{"access_token":"${token}"}}`, `{"constructor":{"prototype":{"access_token":"${token}"}}}`]) {
+        const res = await http.post('/fa/protected_json').set('Content-Type', 'application/json').send(body);
+        expect(res.status, body.slice(0, 30)).to.equal(401);
+        expect(res.body.code).to.equal('token_missing');
+        expect(({} as Record<string, unknown>).access_token).to.equal(undefined);
+      }
+      // Deeply nested JSON is a 400, not a stack overflow.
+      const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+      expect((await http.post('/fa/protected_json').set('Content-Type', 'application/json').send(deep)).status).to.be.within(400, 413);
+      // The first cookie of a name decides; a malformed one is not skipped for a later good one.
+      const res = await http.get('/fa/cookie').set('Cookie', `access_token_cookie=%E0%A4%A; access_token_cookie=${smuggled}`);
+      expect(res.status).to.equal(401);
+      expect(res.text).not.to.contain(token);
+    });
+  });
+}
