@@ -114,9 +114,16 @@ describe('PasetoAuthService', () => {
       expect((caught as Error).message).to.contain('exp, sub');
     });
 
-    it('refuses bad subjects and audiences with a TypeError', async () => {
+    it('refuses bad subjects, audiences and expiries with a TypeError', async () => {
       const auth = service();
-      for (const bad of [{ subject: '' }, { subject: 1.5 }, { subject: 'a', audience: [] as string[] }]) {
+      for (const bad of [
+        { subject: '' },
+        { subject: 1.5 },
+        { subject: 'a', audience: [] as string[] },
+        { subject: 'a', expiresIn: 1e20 },
+        { subject: 'a', expiresIn: new Date(Number.NaN) },
+        { subject: 'a', expiresIn: Number.NaN },
+      ]) {
         let caught: unknown;
         try {
           await auth.createAccessToken(bad);

@@ -2,6 +2,7 @@ import { Inject, Service, Token } from 'typedi';
 import { AuthPasetoError, ErrorMessages, isAuthPasetoError, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
+import { MAX_LIFETIME_SECONDS } from './config/schema';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
 import { decodeToken, encodeToken } from './tokens/protocol';
 import { audienceMatches, buildClaims, checkClaimsInput, deepFreeze, issuesCsrfClaim, parseTime } from './tokens/claims';
@@ -242,13 +243,13 @@ export class PasetoAuthService {
 
   private expiryOf(type: string, expiresIn: number | Date | false | undefined, now: number): number | null {
     if (expiresIn === false) return null;
-    if (expiresIn instanceof Date) {
-      if (Number.isNaN(expiresIn.getTime())) throw new TypeError('expiresIn must be a valid Date');
-      return expiresIn.getTime();
-    }
     if (expiresIn !== undefined) {
-      if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn)) throw new TypeError('expiresIn must be seconds, a Date, or false');
-      return now + expiresIn * 1000;
+      const at = expiresIn instanceof Date ? expiresIn.getTime() : typeof expiresIn === 'number' ? now + expiresIn * 1000 : Number.NaN;
+      // Within a century either way: beyond that it is a mistake, and far enough it is no date at all.
+      if (!(Math.abs(at - now) <= MAX_LIFETIME_SECONDS * 1000)) {
+        throw new TypeError('expiresIn must be seconds or a valid Date within a century from now, or false');
+      }
+      return at;
     }
     const lifetime =
       type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires;

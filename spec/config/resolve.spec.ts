@@ -72,6 +72,12 @@ describe('configuration', () => {
     ['an impossible status', { statusCodes: { invalid_token: 99 } }, 'statusCodes'],
     ['an empty decodeAudience list', { decodeAudience: [] }, 'decodeAudience'],
     ['a fractional cache size', { verifiedTokenCacheSize: 1.5 }, 'verifiedTokenCacheSize'],
+    ['a header name with a space', { headerName: 'X Token' }, 'headerName'],
+    ['a scheme with a trailing space', { headerType: 'Bearer ' }, 'headerType'],
+    ['a scheme with a line break (header injection)', { headerType: 'Bearer\r\nSet-Cookie: a=b' }, 'headerType'],
+    ['a success status for an error', { statusCodes: { invalid_token: 200 } }, 'statusCodes'],
+    ['a redirect status for an error', { statusCodes: { token_missing: 302 } }, 'statusCodes'],
+    ['a lifetime beyond a century', { accessTokenExpires: 1e20 }, 'accessTokenExpires'],
   ];
   for (const [what, options, field] of invalid) {
     it(`refuses ${what}, naming ${field}`, () => {

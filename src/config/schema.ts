@@ -34,7 +34,10 @@ function rule(name: string, test: (value: unknown) => boolean, message: string, 
 }
 
 const isKeyMaterial = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || value instanceof Uint8Array;
-const isLifetime = (value: unknown): boolean => value === false || (typeof value === 'number' && Number.isFinite(value) && value > 0);
+/** A century: past it a lifetime is a mistake, and a date beyond JavaScript's range fails every token. */
+export const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 60 * 60;
+const isLifetime = (value: unknown): boolean =>
+  value === false || (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_LIFETIME_SECONDS);
 const isStringOrList = (value: unknown): boolean =>
   (typeof value === 'string' && value !== '') ||
   (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry !== ''));
@@ -42,7 +45,7 @@ const isStatusCodes = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
   Object.entries(value).every(
-    ([code, status]) => (AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code) && Number.isInteger(status) && status >= 100 && status <= 599,
+    ([code, status]) => (AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code) && Number.isInteger(status) && status >= 400 && status <= 599,
   );
 const isDenylistStore = (value: unknown): boolean =>
   typeof value === 'object' &&
@@ -113,9 +116,10 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
   @IsOptional() @rule('function', (v) => typeof v === 'function', 'expected a function (token) => boolean | Promise<boolean>')
   tokenInDenylistLoader!: TokenInDenylistLoader;
 
-  @IsOptional() @IsString({ message: 'expected a header name' }) @IsNotEmpty({ message: 'expected a header name' }) headerName!: string;
+  @IsOptional() @rule('headerName', isHttpToken, 'expected a header name (RFC 7230 token characters, no spaces)') headerName!: string;
+  // The scheme is echoed in WWW-Authenticate: a space or a line break there would break every response.
   @ValidateIf((o: PasetoAuthOptionsSchema) => o.headerType !== undefined && o.headerType !== null)
-  @IsString({ message: 'expected a string or null' }) @IsNotEmpty({ message: 'expected a non-empty string or null' })
+  @rule('headerType', isHttpToken, 'expected an authentication scheme such as Bearer (RFC 7230 token characters, no spaces), or null')
   headerType!: string | null;
   @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) jsonKey!: string;
   @IsOptional() @IsString({ message: 'expected a string' }) @IsNotEmpty({ message: 'expected a non-empty string' }) jsonRefreshKey!: string;
@@ -128,13 +132,13 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
   @IsString({ message: 'expected a string or null' }) @IsNotEmpty({ message: 'expected a non-empty string or null' })
   websocketQueryType!: string | null;
 
-  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') accessTokenExpires!: number | false;
-  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') refreshTokenExpires!: number | false;
-  @IsOptional() @rule('lifetime', isLifetime, 'expected a number of seconds > 0, or false') otherTokenExpires!: number | false;
+  @IsOptional() @rule('lifetime', isLifetime, `expected a number of seconds > 0 and at most ${MAX_LIFETIME_SECONDS} (a century), or false`) accessTokenExpires!: number | false;
+  @IsOptional() @rule('lifetime', isLifetime, `expected a number of seconds > 0 and at most ${MAX_LIFETIME_SECONDS} (a century), or false`) refreshTokenExpires!: number | false;
+  @IsOptional() @rule('lifetime', isLifetime, `expected a number of seconds > 0 and at most ${MAX_LIFETIME_SECONDS} (a century), or false`) otherTokenExpires!: number | false;
 
   @IsOptional() @IsString({ message: 'expected a claim name' }) @IsNotEmpty({ message: 'expected a claim name' }) rolesClaim!: string;
 
-  @IsOptional() @rule('statusCodes', isStatusCodes, 'expected { <error code>: <HTTP status 100-599> } with known error codes')
+  @IsOptional() @rule('statusCodes', isStatusCodes, 'expected { <error code>: <HTTP error status 400-599> } with known error codes')
   statusCodes!: Partial<Record<(typeof AUTH_PASETO_ERROR_CODES)[number], number>>;
 
   @IsOptional() @IsInt({ message: 'expected a whole number >= 0' }) @Min(0, { message: 'expected a whole number >= 0' })

@@ -12,18 +12,27 @@ export function issuesCsrfClaim(config: Pick<ResolvedPasetoConfig, 'cookieCsrfPr
   return config.cookieCsrfProtect && config.tokenLocation.includes('cookies');
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
 /** An instant as PASETO wants it: RFC 3339, whole seconds, UTC. */
 export function formatTime(milliseconds: number): string {
   return new Date(Math.floor(milliseconds / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Milliseconds of an RFC 3339 claim; `undefined` when absent, `NaN` when malformed. */
+/**
+ * Milliseconds of an RFC 3339 claim; `undefined` when absent, `NaN` when malformed. A date that does
+ * not exist (February 30th, 24:00) is malformed, not rolled over to another day as `Date` would.
+ */
 export function parseTime(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !RFC3339.test(value)) return Number.NaN;
-  return Date.parse(value);
+  const match = typeof value === 'string' ? RFC3339.exec(value) : null;
+  if (match === null) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const exists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  const offsetValid = match[9] === undefined || (Number(match[9]) <= 23 && Number(match[10]) <= 59);
+  if (!exists || hour > 23 || minute > 59 || second > 59 || !offsetValid) return Number.NaN;
+  return Date.parse(value as string);
 }
 
 /** What a new token says, before encoding. */
