@@ -138,8 +138,8 @@ function parseKeygenOptions(args: readonly string[]) {
  * @param request - version, purpose and format
  * @returns the printable keys with their PASERK id
  */
-export async function generatePrintableKeys(request: Pick<KeygenRequest, 'version' | 'purpose' | 'format'>): Promise<PrintableKeys> {
-  const generated = await generateKeys({ version: request.version, purpose: request.purpose, format: request.format });
+export function generatePrintableKeys(request: Pick<KeygenRequest, 'version' | 'purpose' | 'format'>): PrintableKeys {
+  const generated = generateKeys({ version: request.version, purpose: request.purpose, format: request.format });
   const keys: PrintableKeys = { version: request.version, purpose: request.purpose, format: request.format, kid: generated.kid };
   if (generated.secretKey !== undefined) keys.secretKey = generated.secretKey;
   if (generated.privateKey !== undefined) keys.privateKey = generated.privateKey;
@@ -228,7 +228,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     return ExitCode.ok;
   }
   try {
-    const keys = await generatePrintableKeys(request);
+    const keys = generatePrintableKeys(request);
     io.stdout(request.json ? `${JSON.stringify(keys, null, 2)}\n` : formatKeys(keys));
     return ExitCode.ok;
   } catch (error) {

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { PasetoAuthService } from '../../src/service';
 import type { VerifyTokenOptions } from '../../src/tokens/types';
+import { VerifiedTokenCache, type CachedVerification } from '../../src/tokens/verified-cache';
 
 const KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const OTHER_KEY = `k4.local.${Buffer.alloc(32, 9).toString('base64url')}`;
@@ -38,5 +39,42 @@ describe('verified-token cache: a hit is never less safe than a miss', () => {
     expect(await codeOf(new PasetoAuthService({ secretKey: KEY, decodeIssuer: 'other.test', decodeAudience: 'api' }), token)).to.equal('invalid_issuer');
     expect(await codeOf(new PasetoAuthService({ secretKey: KEY, decodeIssuer: 'idp.test', decodeAudience: 'billing' }), token)).to.equal('invalid_audience');
     expect(await codeOf(new PasetoAuthService({ secretKey: KEY }), token)).to.equal('invalid_audience');
+  });
+});
+
+describe('VerifiedTokenCache', () => {
+  const entry = (expiresAt: number | undefined, assertion = new Uint8Array(0)): CachedVerification => ({
+    verified: {} as CachedVerification['verified'],
+    assertion,
+    expiresAt,
+    notBefore: undefined,
+  });
+
+  it('is bounded: the oldest entry leaves first, and a size of 0 keeps nothing', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', entry(undefined));
+    cache.set('b', entry(undefined));
+    cache.set('c', entry(undefined));
+    expect(cache.size).to.equal(2);
+    expect(cache.get('a', new Uint8Array(0), 0, 0)).to.equal(undefined);
+    expect(cache.get('c', new Uint8Array(0), 0, 0)).to.not.equal(undefined);
+    const none = new VerifiedTokenCache(0);
+    none.set('a', entry(undefined));
+    expect(none.size).to.equal(0);
+  });
+
+  it('drops an entry once its exp (plus leeway) has passed', () => {
+    const cache = new VerifiedTokenCache(10);
+    cache.set('a', entry(1_000));
+    expect(cache.get('a', new Uint8Array(0), 1_500, 1_000)).to.not.equal(undefined);
+    expect(cache.get('a', new Uint8Array(0), 2_500, 1_000)).to.equal(undefined);
+    expect(cache.size).to.equal(0);
+  });
+
+  it('misses for another implicit assertion', () => {
+    const cache = new VerifiedTokenCache(10);
+    cache.set('a', entry(undefined, new Uint8Array([1])));
+    expect(cache.get('a', new Uint8Array([2]), 0, 0)).to.equal(undefined);
+    expect(cache.get('a', new Uint8Array([1]), 0, 0)).to.not.equal(undefined);
   });
 });

@@ -40,10 +40,7 @@ export class VerifiedTokenCache {
     this.entries.set(token, entry);
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
+  /** Entries held, expired ones included until they are next looked up or pushed out. */
   get size(): number {
     return this.entries.size;
   }
