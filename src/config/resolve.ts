@@ -44,6 +44,10 @@ export const DEFAULTS = Object.freeze({
 
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
 
+/** Options the service keeps itself (keys are imported, stores held), not part of the resolved configuration. */
+const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader']);
+type ConfigOptions = Omit<PasetoAuthOptions, (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader'>;
+
 /** The configuration and the key entries to import, both checked. */
 export interface ResolvedOptions {
   config: ResolvedPasetoConfig;
@@ -140,51 +144,27 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     keyField = () => '';
   }
 
-  const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
-  const cookieSameSite = options.cookieSameSite === undefined ? DEFAULTS.cookieSameSite : options.cookieSameSite;
-  if (cookieSameSite === 'none' && !cookieSecure) {
+  if (options.cookieSameSite === 'none' && options.cookieSecure === false) {
     // Browsers drop a SameSite=None cookie that is not Secure: the cookies would silently never arrive.
     throw new PasetoConfigError('cookieSameSite', "'none' requires cookieSecure: true (browsers refuse SameSite=None cookies without Secure)");
   }
 
+  // Every option given (undefined meaning "not given") over the defaults, then the few that are normalised.
+  const given = Object.fromEntries(Object.entries(options).filter(([name, value]) => value !== undefined && !NOT_IN_CONFIG.has(name))) as ConfigOptions;
+  const merged = { ...DEFAULTS, ...given };
   const config: ResolvedPasetoConfig = Object.freeze({
-    tokenLocation: Object.freeze([...(options.tokenLocation ?? DEFAULTS.tokenLocation)]),
-    websocketTokenLocation: Object.freeze([...(options.websocketTokenLocation ?? DEFAULTS.websocketTokenLocation)]),
-    purpose,
-    version,
-    decodeLeeway: options.decodeLeeway ?? DEFAULTS.decodeLeeway,
-    encodeIssuer: options.encodeIssuer,
+    ...merged,
+    tokenLocation: Object.freeze([...merged.tokenLocation]),
+    websocketTokenLocation: Object.freeze([...merged.websocketTokenLocation]),
     decodeIssuer: toList(options.decodeIssuer),
     decodeAudience: toList(options.decodeAudience),
-    requireExpiry: options.requireExpiry ?? DEFAULTS.requireExpiry,
-    denylistEnabled: options.denylistEnabled ?? DEFAULTS.denylistEnabled,
-    denylistTokenChecks: Object.freeze([...(options.denylistTokenChecks ?? DEFAULTS.denylistTokenChecks)]),
-    headerName: options.headerName ?? DEFAULTS.headerName,
-    headerType: options.headerType === undefined ? DEFAULTS.headerType : options.headerType,
-    jsonKey: options.jsonKey ?? DEFAULTS.jsonKey,
-    jsonRefreshKey: options.jsonRefreshKey ?? DEFAULTS.jsonRefreshKey,
-    jsonType: options.jsonType ?? DEFAULTS.jsonType,
-    queryKey: options.queryKey ?? DEFAULTS.queryKey,
-    websocketQueryKey: options.websocketQueryKey ?? DEFAULTS.websocketQueryKey,
-    websocketQueryType: options.websocketQueryType ?? DEFAULTS.websocketQueryType,
-    accessTokenExpires: options.accessTokenExpires ?? DEFAULTS.accessTokenExpires,
-    refreshTokenExpires: options.refreshTokenExpires ?? DEFAULTS.refreshTokenExpires,
-    otherTokenExpires: options.otherTokenExpires ?? DEFAULTS.otherTokenExpires,
-    rolesClaim: options.rolesClaim ?? DEFAULTS.rolesClaim,
+    denylistTokenChecks: Object.freeze([...merged.denylistTokenChecks]),
     statusCodes: Object.freeze({ ...DEFAULT_STATUS_CODES, ...options.statusCodes }),
-    verifiedTokenCacheSize: options.verifiedTokenCacheSize ?? DEFAULTS.verifiedTokenCacheSize,
-    accessCookieKey: options.accessCookieKey ?? DEFAULTS.accessCookieKey,
-    refreshCookieKey: options.refreshCookieKey ?? DEFAULTS.refreshCookieKey,
-    cookieCsrfProtect: options.cookieCsrfProtect ?? DEFAULTS.cookieCsrfProtect,
-    accessCsrfCookieKey: options.accessCsrfCookieKey ?? DEFAULTS.accessCsrfCookieKey,
-    refreshCsrfCookieKey: options.refreshCsrfCookieKey ?? DEFAULTS.refreshCsrfCookieKey,
-    csrfHeaderName: options.csrfHeaderName ?? DEFAULTS.csrfHeaderName,
-    csrfMethods: Object.freeze((options.csrfMethods ?? DEFAULTS.csrfMethods).map((method) => method.toUpperCase())),
-    cookieSecure,
-    cookieSameSite,
-    cookieDomain: options.cookieDomain,
-    cookiePath: options.cookiePath ?? DEFAULTS.cookiePath,
-    cookieMaxAge: options.cookieMaxAge,
+    csrfMethods: Object.freeze(merged.csrfMethods.map((method) => method.toUpperCase())),
+    // Options without a default are present (as undefined) all the same.
+    encodeIssuer: merged.encodeIssuer,
+    cookieDomain: merged.cookieDomain,
+    cookieMaxAge: merged.cookieMaxAge,
   });
   return { config, keys, keyField };
 }
