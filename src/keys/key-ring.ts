@@ -20,8 +20,15 @@ export interface ResolvedKeyOptions extends PasetoKeyOptions {
   purpose: PasetoPurpose;
 }
 
+/** An imported key and the option its material came from (for errors about the key as a whole). */
+interface ImportedEntry {
+  readonly key: ImportedKey;
+  /** `secretKey` / `secretKeyFile` of a local key; `publicKey…` or, when absent, `privateKey…` of a public key. */
+  readonly field: string;
+}
+
 /** Import one key entry; `prefix` is prepended to field names in errors. */
-function importKey(options: ResolvedKeyOptions, prefix: string): ImportedKey {
+function importKey(options: ResolvedKeyOptions, prefix: string): ImportedEntry {
   const { version, purpose } = options;
   const secret = readMaterial(options.secretKey, options.secretKeyFile, `${prefix}secretKey`);
   const privateValue = readMaterial(options.privateKey, options.privateKeyFile, `${prefix}privateKey`);
@@ -34,7 +41,7 @@ function importKey(options: ResolvedKeyOptions, prefix: string): ImportedKey {
     }
     if (secret === undefined) throw new PasetoConfigError(`${prefix}secretKey`, 'a local key needs secretKey or secretKeyFile');
     const material: KeyMaterialData = { purpose, secret: parseLocalSecret(secret, version) };
-    return new ImportedKey(version, keyId(version, 'local', material.secret), material);
+    return { key: new ImportedKey(version, keyId(version, 'local', material.secret), material), field: secret.field };
   }
 
   if (secret !== undefined) {
@@ -55,7 +62,29 @@ function importKey(options: ResolvedKeyOptions, prefix: string): ImportedKey {
     publicBytes: publicPart.publicBytes,
     privateKey: pair?.privateKey,
   };
-  return new ImportedKey(version, keyId(version, 'public', material.publicBytes), material);
+  const field = (publicValue ?? privateValue)!.field;
+  return { key: new ImportedKey(version, keyId(version, 'public', material.publicBytes), material), field };
+}
+
+/**
+ * Refuse a local key whose 32 bytes are a public key of the ring (say a k4.public key pasted as
+ * secretKey): the public key is no secret, so whoever knows it could make local tokens the ring
+ * accepts. The error names the local key's field and the field of the public key, never the bytes.
+ */
+function checkLocalKeysAreNotPublic(entries: readonly ImportedEntry[]): void {
+  const publicKeys: { bytes: Buffer; field: string }[] = [];
+  for (const { key, field } of entries) {
+    const material = ImportedKey.materialOf(key);
+    if (material.purpose === 'public') publicKeys.push({ bytes: material.publicBytes, field });
+  }
+  for (const { key, field } of entries) {
+    const material = ImportedKey.materialOf(key);
+    if (material.purpose !== 'local') continue;
+    const same = publicKeys.find(({ bytes }) => bytes.equals(material.secret));
+    if (same !== undefined) {
+      throw new PasetoConfigError(field, `the local key is the public key of ${same.field}: a public key is no secret, so anyone could make local tokens; use a separate random key`);
+    }
+  }
 }
 
 /** Index of keys by version and purpose, e.g. `4.local`. */
@@ -88,14 +117,17 @@ export class KeyRing {
 
   /**
    * Parse and import every key synchronously; a wrong key (bad PASERK, wrong curve for the
-   * version, unreadable file, local key not 32 bytes, a verify-only first key while a later
+   * version, unreadable file, local key not 32 bytes, an Ed25519 public key of small
+   * order, a local key equal to a public key of the ring, a verify-only first key while a later
    * key can sign)
    * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).
    * `fieldPrefix(i)` gives the field prefix of entry i: `''` for top-level options, `keys[i].` otherwise.
    */
   static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string): KeyRing {
     if (keys.length === 0) throw new PasetoConfigError('keys', 'at least one key is required');
-    const imported = keys.map((options, index) => importKey(options, fieldPrefix(index)));
+    const entries = keys.map((options, index) => importKey(options, fieldPrefix(index)));
+    checkLocalKeysAreNotPublic(entries);
+    const imported = entries.map((entry) => entry.key);
     // A ring of verification keys only is a verifier deployment; but when some key can sign,
     // a verify-only key first is a mis-ordered rotation and would make the signer unusable.
     if (!imported[0].canSign && imported.some((key) => key.canSign)) {

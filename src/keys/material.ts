@@ -8,7 +8,7 @@ import type { KeyMaterial, PasetoVersion } from '../config/options';
 import { PasetoConfigError } from '../errors';
 import { PaserkError, checkKeyBytes, parsePaserk } from './paserk';
 import { importPrivatePem, importPublicPem, isPem } from './pem';
-import { keyPairFromPrivateKey, keyPairFromSecretBytes, publicBytesOf, publicKeyFromBytes, type ImportedKeyPair } from './raw';
+import { isSmallOrderEd25519, keyPairFromPrivateKey, keyPairFromSecretBytes, publicBytesOf, publicKeyFromBytes, type ImportedKeyPair } from './raw';
 
 /** A value read from an option: the material and the field it came from (for errors). */
 export interface FieldValue {
@@ -108,7 +108,9 @@ export function parsePublicKey({ value, field }: FieldValue, version: PasetoVers
   const pem = typeof value === 'string' ? (isPem(value) ? value.trim() : undefined) : bytesAsPem(value);
   if (pem !== undefined) {
     const publicKey = importPublicPem(pem, version, field);
-    return { publicKey, publicBytes: publicBytesOf(version, publicKey) };
+    const publicBytes = publicBytesOf(version, publicKey);
+    checkNotSmallOrder(version, publicBytes, field);
+    return { publicKey, publicBytes };
   }
   let bytes: Uint8Array;
   if (typeof value === 'string') {
@@ -118,9 +120,24 @@ export function parsePublicKey({ value, field }: FieldValue, version: PasetoVers
   } else {
     bytes = asConfigError(field, () => parseRaw(value, version, 'public'));
   }
+  checkNotSmallOrder(version, bytes, field);
   const publicKey = asConfigError(field, () => publicKeyFromBytes(version, bytes));
   // Re-derive the bytes so a v3 key always carries the canonical compressed point.
-  return { publicKey, publicBytes: publicBytesOf(version, publicKey) };
+  const publicBytes = publicBytesOf(version, publicKey);
+  checkNotSmallOrder(version, publicBytes, field);
+  return { publicKey, publicBytes };
+}
+
+/**
+ * Refuse an Ed25519 public key of small order (all zeros, the identity, ...): with it anyone can
+ * forge signatures that verify. Checked on the raw bytes and again on the imported key's bytes,
+ * so PASERK, raw and PEM forms are all covered. (P-384 has cofactor 1: every point node accepts
+ * has the full prime order; the point at infinity is refused when the PEM is read.)
+ */
+function checkNotSmallOrder(version: PasetoVersion, bytes: Uint8Array, field: string): void {
+  if (version === 4 && isSmallOrderEd25519(bytes)) {
+    throw new PasetoConfigError(field, 'the Ed25519 public key is a point of small order (such as all zeros or the identity): anyone could forge signatures it accepts; use the public half of a generated key pair');
+  }
 }
 
 /** Raw key bytes, checked against the PASERK length rules. */

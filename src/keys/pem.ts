@@ -29,6 +29,33 @@ export function checkKeyType(key: KeyObject, version: PasetoVersion, field: stri
   if (!ok) throw new PasetoConfigError(field, `expected ${expectedKind(version)}, got a ${describe(key)} key`);
 }
 
+/** SPKI tail of an EC key whose point is the point at infinity: BIT STRING, 2 bytes, 0 unused bits, point `00`. */
+const INFINITY_SPKI_TAIL = Buffer.from('03020000', 'hex');
+
+/**
+ * Refuse an EC key whose public point is the point at infinity, before anything reads its curve.
+ * OpenSSL imports one without complaint (an SPKI whose point is the single byte `00`, a SEC 1 key
+ * carrying such a point, or a private scalar of 0 or n), and node then aborts the whole process on
+ * `asymmetricKeyDetails` or JWK export (a native assertion, not an exception) and crashes in
+ * `verify`. Its DER export fails or shows the `00` point cleanly, so that is what we look at.
+ * Points off the curve are refused by node's importer itself.
+ */
+function checkEcPoint(key: KeyObject, version: PasetoVersion, field: string): void {
+  if (key.asymmetricKeyType !== 'ec') return;
+  let valid: boolean;
+  try {
+    if (key.type === 'private') key.export({ format: 'der', type: 'pkcs8' });
+    const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    valid = !spki.subarray(-INFINITY_SPKI_TAIL.length).equals(INFINITY_SPKI_TAIL);
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new PasetoConfigError(field, `the key's public point is the point at infinity (or not a valid point); expected ${expectedKind(version)}`);
+  }
+}
+
 /** Import a PEM private key (PKCS#8 `PRIVATE KEY`, or SEC 1 `EC PRIVATE KEY`) for `version`. */
 export function importPrivatePem(pem: string, version: PasetoVersion, field: string): KeyObject {
   if (/-----BEGIN PUBLIC KEY-----/.test(pem)) {
@@ -41,6 +68,7 @@ export function importPrivatePem(pem: string, version: PasetoVersion, field: str
     // node's message is dropped: it is not needed and may quote the input.
     throw new PasetoConfigError(field, `could not read the PEM private key: expected an unencrypted PKCS#8 or SEC 1 PEM of ${expectedKind(version)}`);
   }
+  checkEcPoint(key, version, field);
   checkKeyType(key, version, field);
   return key;
 }
@@ -56,6 +84,7 @@ export function importPublicPem(pem: string, version: PasetoVersion, field: stri
   } catch {
     throw new PasetoConfigError(field, `could not read the PEM public key: expected an SPKI PEM of ${expectedKind(version)}`);
   }
+  checkEcPoint(key, version, field);
   checkKeyType(key, version, field);
   return key;
 }

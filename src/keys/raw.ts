@@ -24,6 +24,37 @@ function jwkBytes(jwk: JsonWebKey, name: 'x' | 'y' | 'd'): Buffer {
   return bytes;
 }
 
+/**
+ * Encodings of the Ed25519 points of small order (order 1, 2, 4 or 8), compared with the sign bit
+ * (bit 255) ignored: the 8 small-order points and the non-canonical encodings y = p and y = p + 1,
+ * 14 encodings in all. With such a public key A, [k]A takes at most 8 values, so a signature
+ * (R = a small-order point, S = 0) verifies for about one message in eight, without any secret;
+ * node / OpenSSL do not refuse these keys.
+ *
+ * Source: libsodium `ge25519_has_small_order()`, src/libsodium/crypto_core/ed25519/ref10/ed25519_ref10.c
+ * (jedisct1/libsodium, commit 0217d07326f0ffbe79d6ce09793843e135a67487), the blocklist that
+ * `crypto_sign_verify_detached` applies to public keys: the same 7 entries, the last byte masked with 0x7f.
+ */
+const ED25519_SMALL_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000', // y = 0 (order 4)
+  '0100000000000000000000000000000000000000000000000000000000000000', // y = 1, the identity (order 1)
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p - 1 (order 2)
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p, non-canonical 0 (order 4)
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // y = p + 1, non-canonical 1 (order 1)
+].map((hex) => Buffer.from(hex, 'hex'));
+
+/** True when 32 bytes encode an Ed25519 point of small order (any sign bit, canonical or not). */
+export function isSmallOrderEd25519(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
+  return ED25519_SMALL_ORDER.some((blocked) => {
+    let diff = (bytes[31] & 0x7f) ^ blocked[31];
+    for (let i = 0; i < 31; i++) diff |= bytes[i] ^ blocked[i];
+    return diff === 0;
+  });
+}
+
 /** The PASERK bytes of a public key: Ed25519 raw (v4) or the compressed P-384 point (v3). */
 export function publicBytesOf(version: PasetoVersion, publicKey: KeyObject): Buffer {
   const jwk = publicKey.export({ format: 'jwk' });
