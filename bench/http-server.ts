@@ -22,6 +22,8 @@ class BenchController {
   }
 }
 
+/** Distinct users (tokens) the benchmark sends. */
+const USERS = 1000;
 /** `paseto` (default), `paseto-no-cache` (verification on every request) or `trivial` (a checker that always says yes). */
 const mode = process.env.BENCH_MODE ?? 'paseto';
 const auth = new PasetoAuthService({
@@ -36,7 +38,8 @@ useExpressServer(app, {
 });
 const server = app.listen(0, '127.0.0.1', async () => {
   const address = server.address();
-  const token = await auth.createAccessToken({ subject: 'bench', expiresIn: 3600 });
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, token })}\n`);
+  // One token per simulated user: the load generator cycles through them.
+  const tokens = await Promise.all(Array.from({ length: USERS }, (_, user) => auth.createAccessToken({ subject: `user-${user}`, expiresIn: 3600 })));
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, tokens })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
