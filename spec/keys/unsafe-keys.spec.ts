@@ -1,6 +1,6 @@
 /**
  * Keys that import cleanly but let anyone make tokens: Ed25519 public keys of small order, local
- * keys that are a public key of the ring, and P-384 points node should not accept.
+ * keys that are a public key of the ring or all zeros, and P-384 points node should not accept.
  * Each is refused at import with a PasetoConfigError naming the field, never quoting the key.
  */
 import { expect } from 'chai';
@@ -208,6 +208,49 @@ describe('Unsafe keys: a local key that is a public key of the ring', () => {
       ],
     };
     expectRefused(() => new PasetoAuthService(options), 'keys[1].secretKey', /public key of keys\[0\]\.privateKey/, publicBytes);
+  });
+});
+
+describe('Unsafe keys: an all-zero local key', () => {
+  const zero = Buffer.alloc(32);
+
+  it('is refused in every accepted form and both versions, naming the field', () => {
+    const forms: ResolvedKeyOptions['secretKey'][] = [
+      new Uint8Array(32),
+      Buffer.alloc(32),
+      '0'.repeat(64),
+      zero.toString('base64url'),
+      zero.toString('base64'),
+      `  ${'0'.repeat(64)}\n`,
+    ];
+    for (const version of [3, 4] as const) {
+      for (const secretKey of [...forms, serializePaserk(version, 'local', zero)]) {
+        expectRefused(() => ring({ version, purpose: 'local', secretKey }), 'keys[0].secretKey', /32 zero bytes/);
+      }
+    }
+  });
+
+  it('is refused from a key file, naming the file field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paseto-zero-'));
+    try {
+      const file = join(dir, 'local.key');
+      writeFileSync(file, `k4.local.${zero.toString('base64url')}\n`);
+      expectRefused(() => ring({ version: 4, purpose: 'local', secretKeyFile: file }), 'keys[0].secretKeyFile', /32 zero bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused by the service on the top-level secretKey', () => {
+    expectRefused(() => new PasetoAuthService({ secretKey: new Uint8Array(32) }), 'secretKey', /32 zero bytes/);
+  });
+
+  it('leaves keys of one repeated non-zero byte, and keys with a single non-zero byte, to the user', () => {
+    const oneByte = Buffer.alloc(32);
+    oneByte[31] = 1;
+    for (const secretKey of [Buffer.alloc(32, 7), `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`, oneByte.toString('hex')]) {
+      expect(ring({ version: 4, purpose: 'local', secretKey }).signer.canSign).to.equal(true);
+    }
   });
 });
 

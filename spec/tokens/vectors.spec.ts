@@ -77,7 +77,7 @@ for (const version of [3, 4] as const) {
           expect(token).to.not.equal(vector.token);
           const verifyOnly = KeyRing.fromOptions(
             [
-              { version, purpose: 'local', secretKey: '00'.repeat(32) },
+              { version, purpose: 'local', secretKey: '07'.repeat(32) },
               { version, purpose: 'public', publicKey: vector['public-key-pem']! },
             ],
             (i) => `keys[${i}].`,

@@ -117,7 +117,7 @@ export class KeyRing {
 
   /**
    * Parse and import every key synchronously; a wrong key (bad PASERK, wrong curve for the
-   * version, unreadable file, local key not 32 bytes, an Ed25519 public key of small
+   * version, unreadable file, local key not 32 bytes or all zeros, an Ed25519 public key of small
    * order, a local key equal to a public key of the ring, a verify-only first key while a later
    * key can sign)
    * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).

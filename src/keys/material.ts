@@ -65,7 +65,18 @@ const BASE64_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
  * A local (symmetric) key: a `k{version}.local.` PASERK, or exactly 32 bytes given as a
  * Uint8Array, 64 hex characters, or base64url (standard base64 is accepted too).
  */
-export function parseLocalSecret({ value, field }: FieldValue, version: PasetoVersion): Buffer {
+export function parseLocalSecret(material: FieldValue, version: PasetoVersion): Buffer {
+  const secret = decodeLocalSecret(material, version);
+  // 32 zero bytes is a placeholder (or an unset buffer), not a secret: anyone could make tokens.
+  // Keys of one repeated non-zero byte are left to the user (test suites use them as fixed keys).
+  if (secret.every((byte) => byte === 0)) {
+    throw new PasetoConfigError(material.field, 'a local key of 32 zero bytes is a placeholder, not a secret: generate one (paseto-controllers keygen)');
+  }
+  return secret;
+}
+
+/** The 32 bytes of a local key in any accepted form (see {@link parseLocalSecret}). */
+function decodeLocalSecret({ value, field }: FieldValue, version: PasetoVersion): Buffer {
   const expected = `expected a k${version}.local PASERK, or 32 bytes as a Uint8Array, base64url or 64 hex characters`;
   if (typeof value !== 'string') {
     if (value.length !== 32) throw new PasetoConfigError(field, `a local key must be 32 bytes, got ${value.length}`);
