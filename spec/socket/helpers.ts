@@ -64,7 +64,15 @@ export type ClientSet = Set<ClientSocket>;
  * Opens a real socket.io-client connection and resolves with `connect` or `connect_error`
  * (reconnection off). The socket is tracked in `clients` for closing.
  */
-export function tryConnect(clients: ClientSet, base: string, namespace: string, transport: Transport, options: ClientOptions = {}): Promise<ConnectResult> {
+export function tryConnect(
+  clients: ClientSet,
+  base: string,
+  namespace: string,
+  transport: Transport,
+  options: ClientOptions = {},
+  /** Called with the socket before it connects: to listen for what may arrive with the connection itself. */
+  created?: (socket: ClientSocket) => void,
+): Promise<ConnectResult> {
   const socket = ioClient(base + namespace, {
     transports: [transport],
     forceNew: true,
@@ -75,6 +83,7 @@ export function tryConnect(clients: ClientSet, base: string, namespace: string, 
     extraHeaders: options.headers,
   });
   clients.add(socket);
+  created?.(socket);
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ connected: true, socket }));
     socket.once('connect_error', (err: Error & { data?: unknown }) => {

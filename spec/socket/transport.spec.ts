@@ -86,6 +86,31 @@ describe('socket transport: readSocketToken', () => {
     expect(failure(() => read({ query: { token: ['a', 'b'] } })).code).to.equal('bad_header');
   });
 
+  it('query: a key given twice in the handshake url is bad_header, although socket.io\'s parsed query kept one value', () => {
+    // socket.io's handshake.query keeps the last value of a repeated key; handshake.url has them all.
+    const url = (query: string) => `/socket.io/?EIO=4&transport=polling&${query}`;
+    const bad = { code: 'bad_header', message: badHeaderMessage('query', 'token', null), status: 400 };
+    expect(failure(() => read({ query: { token: 'good' }, url: url('token=junk&token=good') }))).to.deep.equal(bad);
+    expect(failure(() => read({ query: { token: 'junk' }, url: url('token=good&token=junk') }))).to.deep.equal(bad);
+    expect(failure(() => read({ query: { token: 'good' }, url: url('token=good&token=good') }))).to.deep.equal(bad);
+    expect(failure(() => read({ query: { access: 'b' }, url: url('access=a&access=b') }, { queryKey: 'access' }))).to.deep.equal({
+      ...bad,
+      message: badHeaderMessage('query', 'access', null),
+    });
+    // One value, or duplicates of other keys, change nothing.
+    expect(read({ query: { token: 'good' }, url: url('token=good') })).to.equal('good');
+    expect(read({ query: { token: 'good', x: '2' }, url: url('x=1&x=2&token=good') })).to.equal('good');
+    expect(read({ query: {}, url: url('x=1') })).to.equal(undefined);
+    // Without a parsed query the url is read; without a url the parsed query is.
+    expect(read({ url: url('token=good') })).to.equal('good');
+    expect(read({ url: '/socket.io/' })).to.equal(undefined);
+    expect(read({ query: { token: 'good' }, url: null })).to.equal('good');
+    // Only own keys of the parsed query.
+    expect(read({ query: {} }, { queryKey: 'constructor', location: 'query' })).to.equal(undefined);
+    // The duplicates are only refused where the query is read: an earlier location with a value decides.
+    expect(read({ auth: { token: 'A' }, url: url('token=a&token=b') })).to.equal('A');
+  });
+
   it('tokenKey renames the auth key, the header and the query key (fastapi-paseto token_key); tokenPrefix applies to every location', () => {
     expect(read({ auth: { access: 'A' }, query: { token: 'Q' } }, { tokenKey: 'access' })).to.equal('A');
     expect(read({ headers: { 'x-access': 'Bearer H', authorization: 'Bearer X' } }, { tokenKey: 'X-Access' })).to.equal('H');

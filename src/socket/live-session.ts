@@ -32,7 +32,10 @@ export interface SocketLiveSessionOptions {
    * End the socket when its token is revoked (if verification checks revocation for its type:
    * `denylistEnabled` and `denylistTokenChecks`). Revocations through this process's
    * `auth.revokeToken()` end it at once; revocations by other processes are only found with
-   * `recheckIntervalMs`. Default `true`.
+   * `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
+   * the middleware runs (its `userLoader`), it is refused with `token_revoked`; revoked later in
+   * the handshake, the socket is ended when it connects (each new session asks the denylist once;
+   * a failing store keeps the socket and is reported to `onError`). Default `true`.
    */
   revocation?: boolean;
   /**
@@ -96,6 +99,7 @@ function isLiveNamespace(nsp: unknown): nsp is LiveNamespace {
 
 /** A socket accepted by the middleware, armed once socket.io has connected it. */
 interface Session {
+  readonly kind: 'session';
   readonly socket: LiveSocket;
   readonly auth: PasetoAuthService;
   readonly token: VerifiedToken;
@@ -103,10 +107,30 @@ interface Session {
   ended: boolean;
 }
 
+/** A handshake between its verification and the end of the middleware's own work (e.g. its `userLoader`). */
+interface Held {
+  readonly kind: 'held';
+  readonly socket: PasetoSocketLike;
+  readonly auth: PasetoAuthService;
+  readonly token: VerifiedToken;
+  revoked: boolean;
+}
+
+/** What revocation reaches by `jti`: live sessions, and handshakes still in the middleware. */
+type Revocable = Session | Held;
+
+/** A verified handshake's hold on its `jti`, from {@link LiveSessionTracker.hold}. */
+export interface SocketHandshakeHold {
+  /** True once the token was revoked (through this service, or found by a recheck) since the hold began. */
+  readonly revoked: boolean;
+  /** Lets go of the `jti`; idempotent. */
+  release(): void;
+}
+
 /** The sessions of one service that revocation may end, by `jti`, with the service subscription and recheck loop. */
 interface RevocationGroup {
   readonly auth: PasetoAuthService;
-  readonly byJti: Map<string, Set<Session>>;
+  readonly byJti: Map<string, Set<Revocable>>;
   readonly unsubscribe: () => void;
   recheck: NodeJS.Timeout | undefined;
   closed: boolean;
@@ -118,7 +142,9 @@ interface RevocationGroup {
  */
 export class LiveSessionTracker {
   // Accepted but not yet connected: a later middleware may still refuse the socket, and socket.io
-  // then drops it without a `disconnect` event, so nothing is armed before `connection`.
+  // then drops it without a `disconnect` event, so nothing is armed before `connection` (a weak
+  // map: a dropped socket leaves nothing behind). A revocation in that window is caught by the
+  // one denylist query of `confirm` when the session starts.
   private readonly pending = new WeakMap<object, { readonly socket: LiveSocket; readonly auth: PasetoAuthService; readonly token: VerifiedToken }>();
   private readonly namespaces = new WeakSet<object>();
   private readonly sessions = new Set<Session>();
@@ -132,6 +158,25 @@ export class LiveSessionTracker {
   /** Connected sockets watched now. */
   get size(): number {
     return this.sessions.size;
+  }
+
+  /**
+   * Called as soon as the middleware has verified `token` (before its `userLoader`): while held,
+   * the `jti` is in the revocation registry, so a revocation during the rest of the middleware's
+   * work is seen (`hold.revoked`) and the middleware refuses the socket. Release it when the
+   * middleware is done, accepted or not. `undefined` when revocation is not watched for this
+   * token (rule off, or its type not in `denylistTokenChecks`).
+   */
+  hold(socket: PasetoSocketLike, auth: PasetoAuthService, token: VerifiedToken): SocketHandshakeHold | undefined {
+    if (!this.rules.revocation || !auth.isRevocationChecked(token)) return undefined;
+    const held: Held = { kind: 'held', socket, auth, token, revoked: false };
+    this.register(held);
+    return {
+      get revoked() {
+        return held.revoked;
+      },
+      release: () => this.unregister(held),
+    };
   }
 
   /**
@@ -156,14 +201,36 @@ export class LiveSessionTracker {
     this.pending.delete(candidate);
     // An earlier `connection` handler may already have disconnected it: nothing to watch.
     if (!accepted.socket.connected) return;
-    const session: Session = { ...accepted, timer: undefined, ended: false };
+    const session: Session = { kind: 'session', ...accepted, timer: undefined, ended: false };
     this.sessions.add(session);
     accepted.socket.once('disconnect', () => this.release(session));
     const expiresAt = accepted.token.expiresAt;
     if (this.rules.expiry && expiresAt !== null) {
       this.armExpiry(session, expiresAt.getTime() + accepted.auth.config.decodeLeeway * 1000);
     }
-    if (this.rules.revocation && accepted.auth.isRevocationChecked(accepted.token)) this.register(session);
+    if (this.rules.revocation && accepted.auth.isRevocationChecked(accepted.token)) {
+      // From here on, revocations through the service end the session at once. One revoked
+      // between the middleware's verification and now (while a later middleware ran, or just
+      // before the hold) is already in the store: ask once.
+      this.register(session);
+      void this.confirm(session);
+    }
+  }
+
+  /**
+   * The one denylist query of a new session; never rejects. A failing store keeps the socket (as a
+   * recheck would) and is reported: the handshake passed the store moments ago, and a revocation
+   * through this process needs the store too.
+   */
+  private async confirm(session: Session): Promise<void> {
+    let revoked: boolean;
+    try {
+      revoked = await session.auth.isRevoked(session.token);
+    } catch (error) {
+      this.report(error, session.socket);
+      return;
+    }
+    if (revoked) this.end(session, 'token_revoked');
   }
 
   /** Verification fails once `now > deadline`; a timer may fire early or be capped, so it re-arms until then. */
@@ -177,25 +244,31 @@ export class LiveSessionTracker {
     session.timer.unref();
   }
 
-  private register(session: Session): void {
-    let group = this.groups.get(session.auth);
+  private register(entry: Revocable): void {
+    let group = this.groups.get(entry.auth);
     if (group === undefined) {
-      const byJti = new Map<string, Set<Session>>();
+      const byJti = new Map<string, Set<Revocable>>();
       group = {
-        auth: session.auth,
+        auth: entry.auth,
         byJti,
-        unsubscribe: session.auth.onRevoke((revoked) => {
-          for (const target of [...(byJti.get(revoked.jti) ?? [])]) this.end(target, 'token_revoked');
-        }),
+        unsubscribe: entry.auth.onRevoke((revoked) => this.revokeAll(byJti.get(revoked.jti))),
         recheck: undefined,
         closed: false,
       };
-      this.groups.set(session.auth, group);
+      this.groups.set(entry.auth, group);
       this.scheduleRecheck(group);
     }
-    const sessions = group.byJti.get(session.token.jti);
-    if (sessions === undefined) group.byJti.set(session.token.jti, new Set([session]));
-    else sessions.add(session);
+    const entries = group.byJti.get(entry.token.jti);
+    if (entries === undefined) group.byJti.set(entry.token.jti, new Set([entry]));
+    else entries.add(entry);
+  }
+
+  /** Ends the sessions of a revoked `jti` and marks its held handshakes (their middleware refuses them). */
+  private revokeAll(entries: Set<Revocable> | undefined): void {
+    for (const target of [...(entries ?? [])]) {
+      if (target.kind === 'held') target.revoked = true;
+      else this.end(target, 'token_revoked');
+    }
   }
 
   private scheduleRecheck(group: RevocationGroup): void {
@@ -221,13 +294,14 @@ export class LiveSessionTracker {
         this.report(error, first.socket);
         return;
       }
-      if (revoked) for (const target of [...(group.byJti.get(jti) ?? [])]) this.end(target, 'token_revoked');
+      if (revoked) this.revokeAll(group.byJti.get(jti));
     }
   }
 
   /** Tells the client why, then disconnects it from the namespace; never throws. */
   private end(session: Session, code: SocketSessionEndCode): void {
-    if (session.ended) return;
+    // Already ended, or gone (a late answer to `confirm` for a socket that has left).
+    if (session.ended || !this.sessions.has(session)) return;
     session.ended = true;
     this.release(session);
     const { socket } = session;
@@ -253,17 +327,21 @@ export class LiveSessionTracker {
   /** Forgets a session: its timer, its registry entry, and the group once it is empty. Idempotent. */
   private release(session: Session): void {
     clearTimeout(session.timer);
-    if (!this.sessions.delete(session)) return;
-    const group = this.groups.get(session.auth);
-    const sessions = group?.byJti.get(session.token.jti);
-    if (group === undefined || sessions === undefined || !sessions.delete(session)) return;
-    if (sessions.size > 0) return;
-    group.byJti.delete(session.token.jti);
+    if (this.sessions.delete(session)) this.unregister(session);
+  }
+
+  /** Removes an entry from the registry, and the group (subscription, rechecks) once it is empty. Idempotent. */
+  private unregister(entry: Revocable): void {
+    const group = this.groups.get(entry.auth);
+    const entries = group?.byJti.get(entry.token.jti);
+    if (group === undefined || entries === undefined || !entries.delete(entry)) return;
+    if (entries.size > 0) return;
+    group.byJti.delete(entry.token.jti);
     if (group.byJti.size > 0) return;
     group.closed = true;
     clearTimeout(group.recheck);
     group.unsubscribe();
-    this.groups.delete(session.auth);
+    this.groups.delete(entry.auth);
   }
 
   private report(error: unknown, socket: PasetoSocketLike): void {

@@ -1,5 +1,5 @@
 import { Container } from 'typedi';
-import { ErrorMessages, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
+import { ErrorMessages, PasetoConfigError, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
 import { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
@@ -74,6 +74,15 @@ export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenL
   base64Encoded?: boolean;
   /** The implicit assertion the token was made with. */
   implicitAssertion?: string | Uint8Array;
+  /**
+   * Browser origins allowed to open a socket (e.g. `['https://app.example.com']`), checked before
+   * the token is read: anything else is refused with `csrf_failed`. Needed when the token comes
+   * from a cookie (option `token`), which any cross-site page's socket would carry. A handshake
+   * without `Origin` (a non-browser client, a same-origin polling request) is accepted unless its
+   * `Sec-Fetch-Site` shows a browser request from another origin. Default: no check.
+   * @throws PasetoConfigError (when the middleware is created) for an entry that is not an origin
+   */
+  allowedOrigins?: readonly string[];
   /** Loads the user kept beside the token ({@link getSocketUser}). A throw refuses with `internal_error`. */
   userLoader?: SocketUserLoader<U>;
   /**
@@ -124,9 +133,10 @@ export interface SocketAuthRecord<U = unknown> {
  */
 export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlewareOptions<U> = {}): PasetoSocketMiddlewareFunction {
   const rules = resolveLiveSession(options.liveSession);
+  const origins = resolveOrigins(options.allowedOrigins);
   const tracker = rules === undefined ? undefined : new LiveSessionTracker(rules, options.onError);
   const middleware = (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void => {
-    admit(socket, options, tracker).then(
+    admit(socket, options, origins, tracker).then(
       () => next(),
       (error: unknown) => next(toSocketAuthError(error, socket, options)),
     )
@@ -137,10 +147,9 @@ export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlew
   return Object.defineProperty(middleware, 'liveSessions', { get: () => tracker?.size ?? 0 }) as PasetoSocketMiddlewareFunction;
 }
 
-async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, tracker: LiveSessionTracker | undefined): Promise<void> {
-  const auth = options.auth ?? Container.get(PasetoAuthService);
-  const record = await authenticateWith(auth, socket, options);
-  if (tracker !== undefined && record.token !== null) tracker.watch(socket, auth, record.token);
+/** Async, so that a service that cannot be constructed is a rejection (a refusal), never a throw. */
+async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, origins: ReadonlySet<string> | undefined, tracker: LiveSessionTracker | undefined): Promise<void> {
+  await authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, origins, tracker);
 }
 
 /**
@@ -150,10 +159,17 @@ async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewar
  * (`liveSession` is the middleware's).
  */
 export async function authenticateSocket<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
-  return authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options);
+  return authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, resolveOrigins(options.allowedOrigins), undefined);
 }
 
-async function authenticateWith<U>(auth: PasetoAuthService, socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
+async function authenticateWith<U>(
+  auth: PasetoAuthService,
+  socket: PasetoSocketLike,
+  options: PasetoSocketMiddlewareOptions<U>,
+  origins: ReadonlySet<string> | undefined,
+  tracker: LiveSessionTracker | undefined,
+): Promise<SocketAuthRecord<U>> {
+  if (origins !== undefined) checkOrigin(auth, socket.handshake, origins);
   const token =
     options.token === undefined
       ? readSocketToken(socket.handshake, auth.config, options, (code, message) => auth.error(code, message))
@@ -161,17 +177,71 @@ async function authenticateWith<U>(auth: PasetoAuthService, socket: PasetoSocket
         ? await options.token(socket.handshake)
         : options.token;
   const verified = await auth.authenticate(token, options);
-  // As on HTTP, roles need a token even in an optional namespace.
-  auth.checkRoles(verified, { all: options.roles, any: options.anyRole });
-  let user: U | null = null;
-  if (verified !== null && options.userLoader !== undefined) {
-    user = (await options.userLoader(verified, socket)) ?? null;
-    // As on HTTP: a valid token whose user is gone is not anonymity, optional namespace or not.
-    if (user === null) throw auth.error('user_not_found', ErrorMessages.userNotFound);
+  // From here, a revocation of this token reaches the handshake, not only live sockets: without
+  // the hold, a token revoked while the userLoader runs would get a socket until its `exp`.
+  const hold = verified === null ? undefined : tracker?.hold(socket, auth, verified);
+  try {
+    // As on HTTP, roles need a token even in an optional namespace.
+    auth.checkRoles(verified, { all: options.roles, any: options.anyRole });
+    let user: U | null = null;
+    if (verified !== null && options.userLoader !== undefined) {
+      user = (await options.userLoader(verified, socket)) ?? null;
+      // As on HTTP: a valid token whose user is gone is not anonymity, optional namespace or not.
+      if (user === null) throw auth.error('user_not_found', ErrorMessages.userNotFound);
+    }
+    // Revoked since it was verified: refused, as a handshake starting now would be.
+    if (hold?.revoked === true) throw auth.error('token_revoked', ErrorMessages.revoked);
+    const record: SocketAuthRecord<U> = { token: verified, user };
+    setRecord(socket, record);
+    // The session itself starts when socket.io connects the socket (a later middleware may refuse it).
+    if (verified !== null) tracker?.watch(socket, auth, verified);
+    return record;
+  } finally {
+    hold?.release();
   }
-  const record: SocketAuthRecord<U> = { token: verified, user };
-  setRecord(socket, record);
-  return record;
+}
+
+/** Message of the `csrf_failed` refusal of a handshake from an origin not in `allowedOrigins`. */
+export const SOCKET_ORIGIN_NOT_ALLOWED_MESSAGE = 'Origin not allowed';
+
+/** Normalizes `allowedOrigins` to serialized origins (`scheme://host[:port]`, lower case, no path). */
+function resolveOrigins(list: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw new PasetoConfigError('allowedOrigins', 'must be a list of origins such as https://app.example.com');
+  const origins = new Set<string>();
+  for (const entry of list as readonly unknown[]) {
+    let origin: string | undefined;
+    try {
+      origin = typeof entry === 'string' ? new URL(entry).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    // `new URL('file:///x').origin` and other opaque origins serialize as 'null': never a valid entry.
+    if (origin === undefined || origin === 'null') {
+      throw new PasetoConfigError('allowedOrigins', `${JSON.stringify(entry)} is not an origin such as https://app.example.com`);
+    }
+    origins.add(origin);
+  }
+  return origins;
+}
+
+function singleHeader(handshake: SocketHandshakeLike, name: string): string | undefined {
+  const value = handshake.headers?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Refuses a handshake made by a browser page outside `origins` (`csrf_failed`). Browsers always
+ * send `Origin` on a WebSocket upgrade and on cross-origin requests made with CORS; a request
+ * without it is a non-browser client or a same-origin polling request, unless `Sec-Fetch-Site`
+ * says a browser sent it from elsewhere without CORS (a forged polling handshake).
+ */
+function checkOrigin(auth: PasetoAuthService, handshake: SocketHandshakeLike, origins: ReadonlySet<string>): void {
+  const origin = singleHeader(handshake, 'origin');
+  const site = singleHeader(handshake, 'sec-fetch-site');
+  const allowed =
+    origin !== undefined ? origins.has(origin.toLowerCase()) : handshake.headers?.origin === undefined && (site === undefined || site === 'same-origin' || site === 'none');
+  if (!allowed) throw auth.error('csrf_failed', SOCKET_ORIGIN_NOT_ALLOWED_MESSAGE);
 }
 
 /** Turns any failure into the error socket.io sends; never throws. */

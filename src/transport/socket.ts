@@ -11,8 +11,17 @@ export interface SocketHandshakeLike {
   readonly auth?: Readonly<Record<string, unknown>> | null;
   /** The HTTP headers of the handshake request; node gives their names in lower case. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>> | null;
-  /** The query string of the handshake request, parsed. */
+  /**
+   * The query string of the handshake request, parsed. socket.io keeps one value per key (the
+   * last), so duplicates are found in {@link url}.
+   */
   readonly query?: Readonly<Record<string, unknown>> | null;
+  /**
+   * The target of the handshake request (`/socket.io/?EIO=4&transport=…&token=…`), as socket.io
+   * gives it. When present, a query key given more than once is refused (`bad_header`), as over
+   * HTTP; when `query` is absent, the value is read from here.
+   */
+  readonly url?: string | null;
 }
 
 /** Per-middleware overrides of where and how a socket token is looked up. */
@@ -109,9 +118,26 @@ function readLocation(
     }
     case 'query': {
       const key = lookup.queryKey ?? lookup.tokenKey ?? config.websocketQueryKey;
-      const value = handshake.query?.[key];
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.websocketQueryType;
-      return readPrefixedToken(value, prefix, 'query', key, error);
+      return readPrefixedToken(queryValue(handshake, key), prefix, 'query', key, error);
     }
   }
+}
+
+/**
+ * The value of a query key. `?token=a&token=b` is ambiguous (a proxy or log scrubber may look at
+ * another value than the server), so several values in the request target are handed on as a list,
+ * which the parser refuses as malformed, as over HTTP. socket.io's parsed `query` cannot show
+ * this: it keeps the last value only.
+ */
+function queryValue(handshake: SocketHandshakeLike, key: string): unknown {
+  const url = typeof handshake.url === 'string' ? handshake.url : undefined;
+  const at = url?.indexOf('?') ?? -1;
+  const values = url === undefined || at < 0 ? [] : new URLSearchParams(url.slice(at + 1)).getAll(key);
+  if (values.length > 1) return values;
+  const query = handshake.query;
+  if (typeof query === 'object' && query !== null) {
+    return Object.prototype.hasOwnProperty.call(query, key) ? query[key] : undefined;
+  }
+  return values[0];
 }
