@@ -47,6 +47,7 @@ export {
   SOCKET_AUTH_DATA_KEY,
   SOCKET_INTERNAL_ERROR_CODE,
   SOCKET_INTERNAL_ERROR_MESSAGE,
+  SOCKET_ORIGIN_NOT_ALLOWED_MESSAGE,
   type PasetoSocketMiddlewareOptions,
   type PasetoSocketMiddlewareFunction,
   type PasetoSocketLike,
