@@ -351,8 +351,8 @@ describe('PasetoAuthService', () => {
       const auth = service({ denylistEnabled: true, denylistTokenChecks: ['refresh'] });
       const access = await auth.createAccessToken({ subject: 'a' });
       const refresh = await auth.createRefreshToken({ subject: 'a' });
-      await auth.revokeToken(access);
-      await auth.revokeToken(await auth.verifyToken(refresh, { refreshToken: true }));
+      expect(await auth.revokeToken(access)).to.equal(false);
+      expect(await auth.revokeToken(await auth.verifyToken(refresh, { refreshToken: true }))).to.equal(true);
       expect((await auth.verifyToken(access)).subject).to.equal('a');
       await expectCode(auth.verifyToken(refresh, { refreshToken: true }), 'token_revoked', ErrorMessages.revoked);
     });

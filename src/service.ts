@@ -140,9 +140,11 @@ export class PasetoAuthService {
    * Puts a token's `jti` on the denylist until its `exp` plus `decodeLeeway` (the last moment it
    * would verify). Takes a token string (any type; it must still verify: pass `base64Encoded` /
    * `implicitAssertion` as it was made) or a {@link VerifiedToken}.
+   * @returns whether verification refuses the token from now on: `false` when its type is not in
+   *   `denylistTokenChecks` (the entry is stored all the same, so a later configuration honours it)
    * @throws TypeError for a token without a `jti` (it could not be told apart from others)
    */
-  async revokeToken(token: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<void> {
+  async revokeToken(token: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<boolean> {
     if (!this.config.denylistEnabled) {
       throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
     }
@@ -163,6 +165,7 @@ export class PasetoAuthService {
         // The revocation is stored: a listener's failure is the listener's to report, not a failed revocation.
       }
     }
+    return this.isRevocationChecked(verified);
   }
 
   /**
