@@ -1,4 +1,4 @@
-import { Authorized, BadRequestError, Body, HttpCode, JsonController, Post, UnauthorizedError } from 'routing-controllers';
+import { Authorized, BadRequestError, HttpCode, JsonController, Post, UnauthorizedError } from 'routing-controllers';
 import { Service } from 'typedi';
 import { Auth, FreshTokenRequired, PasetoAuthService, RefreshTokenRequired, type AuthPaseto } from '../../src';
 import { LoginDto, LogoutDto, ValidBody } from '../dto';

@@ -10,7 +10,7 @@ import type { DenylistStore } from '../../src/denylist/store';
 import type { PasetoAuthService } from '../../src/service';
 import { getSocketAuth, pasetoSocketMiddleware, SOCKET_ORIGIN_NOT_ALLOWED_MESSAGE, type PasetoSocketMiddlewareFunction, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
 import { SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndedData } from '../../src/socket/live-session';
-import { closeClients, expected, refusalOf, startServer, testService, tryConnect, TRANSPORTS, type ClientOptions, type ClientSet, type TestServer } from './helpers';
+import { closeClients, countSubscriptions, expected, refusalOf, startServer, testService, tryConnect, TRANSPORTS, until, type ClientOptions, type ClientSet, type TestServer } from './helpers';
 import { Refused } from './fixtures';
 
 const REVOKED: SocketSessionEndedData = { code: 'token_revoked', status: 401, message: ErrorMessages.revoked };
@@ -45,28 +45,6 @@ function watchFate(socket: ClientSocket): { within(ms: number): Promise<Fate | '
   };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) expect.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Counts the service subscriptions held (the revocation registry's), by wrapping `onRevoke` of this instance. */
-function countSubscriptions(auth: PasetoAuthService): () => number {
-  let live = 0;
-  const original = auth.onRevoke.bind(auth);
-  auth.onRevoke = (listener) => {
-    live += 1;
-    const unsubscribe = original(listener);
-    return () => {
-      live -= 1;
-      unsubscribe();
-    };
-  };
-  return () => live;
-}
 
 for (const transport of TRANSPORTS) {
   describe(`socket handshake security over ${transport}`, function () {

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -126,4 +127,28 @@ export function expected(refusal: Refusal): { message: string; data: { code: str
 export async function craftLocalToken(claims: Record<string, unknown>): Promise<string> {
   const { encrypt } = (await import('paseto-ts/v4')) as typeof import('paseto-ts/v4');
   return encrypt(TEST_SECRET_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
+}
+
+/** Waits (polling every 10 ms) until `condition` holds; fails the test after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) expect.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Counts the service subscriptions held (the live-session registry's), by wrapping `onRevoke` of this instance. */
+export function countSubscriptions(auth: PasetoAuthService): () => number {
+  let live = 0;
+  const original = auth.onRevoke.bind(auth);
+  auth.onRevoke = (listener) => {
+    live += 1;
+    const unsubscribe = original(listener);
+    return () => {
+      live -= 1;
+      unsubscribe();
+    };
+  };
+  return () => live;
 }

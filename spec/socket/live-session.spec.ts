@@ -10,7 +10,7 @@ import type { PasetoAuthService } from '../../src/service';
 import { getSocketAuth, pasetoSocketMiddleware, type PasetoSocketMiddlewareFunction, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
 import { resolveLiveSession, SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndedData } from '../../src/socket/live-session';
 import { createPasetoSocketMiddleware } from '../../src/socket/socket-controllers';
-import { ask, closeClients, startServer, testService, tryConnect, TRANSPORTS, type ClientOptions, type ClientSet, type TestServer } from './helpers';
+import { ask, closeClients, countSubscriptions, startServer, testService, tryConnect, TRANSPORTS, until, type ClientOptions, type ClientSet, type TestServer } from './helpers';
 import { track, type ConnectionLog, type Whoami } from './fixtures';
 
 const EXPIRED: SocketSessionEndedData = { code: 'token_expired', status: 401, message: ErrorMessages.expired };
@@ -37,28 +37,6 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
   return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) expect.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Counts the service subscriptions the middleware holds, by wrapping `onRevoke` of this instance. */
-function countSubscriptions(auth: PasetoAuthService): () => number {
-  let live = 0;
-  const original = auth.onRevoke.bind(auth);
-  auth.onRevoke = (listener) => {
-    live += 1;
-    const unsubscribe = original(listener);
-    return () => {
-      live -= 1;
-      unsubscribe();
-    };
-  };
-  return () => live;
-}
 
 /** What the socket-controllers controller saw. */
 const events: string[] = [];

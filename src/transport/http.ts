@@ -1,5 +1,4 @@
 import { HttpError } from 'routing-controllers';
-import type { AuthPasetoError } from '../errors';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
 import { HTTP_LOCATIONS } from '../config/schema';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
