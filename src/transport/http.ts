@@ -112,13 +112,15 @@ export function resolveHttpLocations(
   config: HttpTransportConfig,
   error: TransportErrorFactory,
 ): readonly HttpTokenLocation[] {
-  const list: readonly unknown[] = location === undefined ? config.tokenLocation : typeof location === 'string' ? [location] : location;
-  const allowed = HTTP_LOCATIONS.map((l) => `'${l}'`).join(', ');
-  if (!Array.isArray(list) || list.length === 0) throw error('invalid_argument', `HTTP token location must name at least one of ${allowed}`);
+  // The configured list was validated with the configuration: only a route's own list needs checking.
+  if (location === undefined) return config.tokenLocation;
+  const list: readonly unknown[] = typeof location === 'string' ? [location] : location;
+  const allowed = (): string => HTTP_LOCATIONS.map((l) => `'${l}'`).join(', ');
+  if (!Array.isArray(list) || list.length === 0) throw error('invalid_argument', `HTTP token location must name at least one of ${allowed()}`);
   for (const entry of list) {
     if (!isHttpLocation(entry)) {
       const hint = entry === 'auth' ? " ('auth' is the Socket.IO handshake payload; HTTP has none)" : '';
-      throw error('invalid_argument', `HTTP token location '${String(entry)}' is not supported: use ${allowed}${hint}`);
+      throw error('invalid_argument', `HTTP token location '${String(entry)}' is not supported: use ${allowed()}${hint}`);
     }
   }
   return list as readonly HttpTokenLocation[];
