@@ -62,7 +62,7 @@ export async function main(): Promise<void> {
   const one = (server: BenchServer): string[] => server.tokens.slice(0, 1);
   const rows: Array<{ name: string; measure: () => Promise<number>; results: number[] }> = [
     { name: 'no auth (baseline)', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/open`, one(cached)), results: [] },
-    { name: '@Authorized(), checker always true', measure: () => requestsPerSecond(`http://127.0.0.1:${trivial.port}/secure`, one(trivial)), results: [] },
+    { name: '@Authorized(), async checker always true', measure: () => requestsPerSecond(`http://127.0.0.1:${trivial.port}/secure`, one(trivial)), results: [] },
     { name: '@Authorized(), paseto (default), 1 user', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/secure`, one(cached)), results: [] },
     { name: '@Authorized(), paseto (default), 1000 users', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/secure`, cached.tokens), results: [] },
     { name: '@Authorized(), paseto, cache off', measure: () => requestsPerSecond(`http://127.0.0.1:${naive.port}/secure`, naive.tokens), results: [] },

@@ -10,6 +10,7 @@ import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
+import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
 import type {
   AuthenticateOptions,
   CreateAccessTokenOptions,
@@ -88,12 +89,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError with the code of the first failed check
    */
   async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<VerifiedToken> {
-    this.checkRequirement(options);
-    const entry = this.open(token, options);
-    const denylistCheck = this.checkDenylist(entry.verified);
-    if (denylistCheck !== undefined) await denylistCheck;
-    this.checkType(entry.verified, options);
-    return entry.verified;
+    return this.verifyNow(token, options);
   }
 
   /**
@@ -101,17 +97,31 @@ export class PasetoAuthService {
    * `null` means anonymous, allowed only with `optional`.
    */
   async authenticate(token: string | undefined, options: AuthenticateOptions = {}): Promise<VerifiedToken | null> {
+    return this.authenticateNow(token, options);
+  }
+
+  /**
+   * {@link authenticate} for the adapters' hot path: it answers synchronously (a value, or a
+   * thrown {@link AuthPasetoError}) unless a denylist store has to be waited for.
+   * @internal
+   */
+  authenticateNow(token: string | undefined, options: AuthenticateOptions = {}): MaybePromise<VerifiedToken | null> {
     this.checkRequirement(options);
     if (token === undefined || token === '') {
       if (options.optional) return null;
       throw this.error('token_missing', ErrorMessages.tokenMissing);
     }
-    try {
-      return await this.verifyToken(token, options);
-    } catch (error) {
+    const anonymousIfOptional = (error: unknown): null => {
       if (options.optional && isAuthPasetoError(error) && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
       throw error;
+    };
+    let verified: MaybePromise<VerifiedToken>;
+    try {
+      verified = this.verifyNow(token, options);
+    } catch (error) {
+      return anonymousIfOptional(error);
     }
+    return verified instanceof Promise ? verified.catch(anonymousIfOptional) : verified;
   }
 
   /** The roles of a token: its `rolesClaim` as a list, or a space-separated string split (as OAuth `scope`). */
@@ -199,7 +209,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
    */
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return this.isRevocationChecked(token) && (await this.askDenylist(token));
+    return this.isRevocationChecked(token) && this.askDenylist(token);
   }
 
   /** An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`). */
@@ -355,20 +365,29 @@ export class PasetoAuthService {
   }
 
   /** `undefined` when the denylist does not apply, so the hot path takes no extra tick. */
-  private checkDenylist(verified: VerifiedToken): Promise<void> | undefined {
-    if (!this.isRevocationChecked(verified)) return undefined;
-    return this.queryDenylist(verified);
+  /** Verification after the requirement: synchronous unless the denylist store answers with a promise. */
+  private verifyNow(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
+    this.checkRequirement(options);
+    const { verified } = this.open(token, options);
+    const finish = (revoked: boolean): VerifiedToken => {
+      if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
+      this.checkType(verified, options);
+      return verified;
+    };
+    return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
   }
 
-  private async queryDenylist(verified: VerifiedToken): Promise<void> {
-    if (await this.askDenylist(verified)) throw this.error('token_revoked', ErrorMessages.revoked);
-  }
-
-  private async askDenylist(token: RevocableToken): Promise<boolean> {
-    try {
-      return (await this.denylist.isRevoked(token)) || (this.denylistLoader !== undefined && (await this.denylistLoader(token)));
-    } catch {
+  /** The store, then the loader; either may answer now or later. Any failure fails closed. */
+  private askDenylist(token: RevocableToken): MaybePromise<boolean> {
+    const unavailable = (): never => {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+    };
+    try {
+      const loader = this.denylistLoader;
+      const answer = andThen(this.denylist.isRevoked(token), (revoked) => (revoked || loader === undefined ? revoked : loader(token)));
+      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked === true, unavailable) : answer === true;
+    } catch {
+      return unavailable();
     }
   }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { Container } from 'typedi';
-import { Authorized, Get, HttpError, JsonController } from 'routing-controllers';
+import { Authorized, Get, HttpError, JsonController, type Action } from 'routing-controllers';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { PASETO_CONFIG, type PasetoAuthService } from '../../src/service';
 import { PasetoConfigError } from '../../src/errors';
@@ -9,6 +9,7 @@ import { PasetoOptional, PasetoRequired } from '../../src/http/decorators';
 import { pasetoErrorOverridingMap } from '../../src/http/error-handler';
 import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
 import type { VerifiedToken } from '../../src/tokens/types';
+import type { DenylistStore } from '../../src/denylist/store';
 import { FastapiRoutes, PlainController, RolesController, UsersController } from './controllers';
 import { EXPRESS_MAJORS, LOCAL_KEY, bearer, client, expectAuthError, makeApp, makeService } from './helpers';
 
@@ -24,12 +25,13 @@ class LoaderFailure extends Error {
   }
 }
 
-/** Counts real verifications by wrapping `verifyToken` of a real service (no crypto mocked). */
+/** Counts real verifications by wrapping `authenticateNow` of a real service (no crypto mocked). */
 function countVerifications(auth: PasetoAuthService): { count: number } {
   const counter = { count: 0 };
-  const original = auth.verifyToken.bind(auth);
-  auth.verifyToken = (token, options) => {
-    counter.count += 1;
+  // authenticateNow is where every adapter's verification enters the service.
+  const original = auth.authenticateNow.bind(auth);
+  auth.authenticateNow = (token, options) => {
+    if (token !== undefined) counter.count += 1;
     return original(token, options);
   };
   return counter;
@@ -426,6 +428,18 @@ describe('HTTP wiring', () => {
     const member = await auth.createAccessToken({ subject: 'alice', userClaims: { roles: ['member'] } });
     expect((await http.get('/mostly-public/locked').set(bearer(member))).status).to.equal(200);
     expect((await http.get('/mostly-public/members').set(bearer(member))).status).to.equal(200);
+  });
+
+  it('answers synchronously when nothing has to wait, and with a promise when the denylist store is async', async () => {
+    const request = (token: string) => ({ request: { headers: { authorization: `Bearer ${token}` } }, response: {} }) as unknown as Action;
+    const sync = makeService({ denylistEnabled: true });
+    const token = await sync.createAccessToken({ subject: 'alice' });
+    expect(pasetoAuthorizationChecker(sync)(request(token), [])).to.equal(true);
+    const store: DenylistStore = { isRevoked: async () => false, revoke: async () => undefined };
+    const async = makeService({ denylistEnabled: true, denylist: store });
+    const later = pasetoAuthorizationChecker(async)(request(await async.createAccessToken({ subject: 'alice' })), []);
+    expect(later).to.be.instanceOf(Promise);
+    expect(await later).to.equal(true);
   });
 
   it('refuses a user loader passed where the service goes, when the checker is created', () => {

@@ -6,7 +6,8 @@ import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
 import { setAuthErrorHeaders } from './error-handler';
 import { mergeRouteRequirement, type RouteRequirement } from './requirement';
-import { authenticateRequest, requestState } from './request-state';
+import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
+import { andThen } from '../maybe-promise';
 
 /** A service, or a function giving one (called once, at the first request). */
 export type PasetoAuthSource = PasetoAuthService | (() => PasetoAuthService);
@@ -39,7 +40,7 @@ export function lazyService(source: PasetoAuthSource | undefined): () => PasetoA
 }
 
 /** routing-controllers' `authorizationChecker` signature. */
-export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => Promise<boolean>;
+export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => boolean | Promise<boolean>;
 
 /**
  * The `authorizationChecker` of `useExpressServer`: answers `@Authorized(...)`, `@PasetoRequired(...)`
@@ -61,19 +62,26 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
     }
     return route;
   };
-  return async function pasetoAuthorizationChecker(action: Action, roles: unknown[]): Promise<boolean> {
+  // Synchronous when nothing has to wait (routing-controllers accepts a boolean): a cached token
+  // with a synchronous denylist costs the route no promise at all.
+  return function pasetoAuthorizationChecker(action: Action, roles: unknown[]): boolean | Promise<boolean> {
     const service = getService();
     const request = action.request as HttpRequestLike;
-    try {
-      const route = routeOf(roles ?? []);
-      const verified = await authenticateRequest(service, request, { ...route.options, bodyLimit: options.bodyLimit });
-      // Roles need a token: an optional route with roles is not open to anonymous clients.
-      for (const group of route.roles) service.checkRoles(verified, group);
-      requestState(request).guard = { service, verified };
-      return true;
-    } catch (error) {
+    const refuse = (error: unknown): never => {
       setAuthErrorHeaders(action.response, error, service);
       throw error;
+    };
+    try {
+      const route = routeOf(roles ?? []);
+      const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit: options.bodyLimit }), (verified) => {
+        // Roles need a token: an optional route with roles is not open to anonymous clients.
+        for (const group of route.roles) service.checkRoles(verified, group);
+        requestState(request).guard = { service, verified };
+        return true;
+      });
+      return allowed instanceof Promise ? allowed.catch(refuse) : allowed;
+    } catch (error) {
+      return refuse(error);
     }
   };
 }

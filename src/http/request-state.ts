@@ -1,4 +1,5 @@
 import type { PasetoAuthService } from '../service';
+import { andThen, type MaybePromise } from '../maybe-promise';
 import type { VerifiedToken } from '../tokens/types';
 import { readHttpToken, type HttpRequestLike, type HttpTokenLookupOptions } from '../transport/http';
 import { checkCsrf, csrfRequired } from './cookies';
@@ -11,11 +12,20 @@ import type { PasetoRequirementOptions } from './requirement';
  */
 interface RequestAuthState {
   /** Authentications by service, then by token and requirement: the route guard, the current-user checker and `@Auth()` share them. */
-  readonly authentications: Map<PasetoAuthService, Map<string, Promise<VerifiedToken | null>>>;
+  readonly authentications: Map<PasetoAuthService, Map<string, Outcome>>;
   /** What the route guard (authorization checker) settled, if it ran. */
   guard?: { readonly service: PasetoAuthService; readonly verified: VerifiedToken | null };
   /** Users loaded per loader function, so two `@CurrentUser()` parameters load once. */
   readonly users: Map<object, Promise<unknown>>;
+}
+
+/** How an authentication ended (or the promise of it), so a second caller gets the same answer as the first. */
+type Outcome = { readonly verified: VerifiedToken | null } | { readonly error: unknown } | Promise<VerifiedToken | null>;
+
+function replay(outcome: Outcome): MaybePromise<VerifiedToken | null> {
+  if (outcome instanceof Promise) return outcome;
+  if ('error' in outcome) throw outcome.error;
+  return outcome.verified;
 }
 
 const STATE = Symbol('paseto-controllers.request-state');
@@ -52,29 +62,43 @@ function assertionKey(value: string | Uint8Array | undefined): string | null {
  * the same token and requirement: later callers get the same result (or the same error).
  * A token read from a cookie on a method in `csrfMethods` must also pass the double-submit CSRF
  * check (`csrf_failed`), optional requirement or not: a forged request is refused, not made anonymous.
+ * It answers synchronously unless a JSON body or the denylist store has to be waited for.
  */
+export function authenticateRequestNow(
+  service: PasetoAuthService,
+  request: HttpRequestLike,
+  options: RequestAuthenticationOptions,
+): MaybePromise<VerifiedToken | null> {
+  if (options.token !== undefined) return settle(service, request, options, options.token, false);
+  const lookup: HttpTokenLookupOptions = {
+    location: options.location,
+    tokenKey: options.tokenKey,
+    tokenPrefix: options.tokenPrefix,
+    refreshToken: options.refreshToken,
+    bodyLimit: options.bodyLimit,
+  };
+  return andThen(readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message)), (found) =>
+    // Only cookies are sent by the browser on its own, so only they need the CSRF header.
+    settle(service, request, options, found?.token, found?.location === 'cookies' && csrfRequired(service.config, request)),
+  );
+}
+
+/** {@link authenticateRequestNow}, always as a promise. */
 export async function authenticateRequest(
   service: PasetoAuthService,
   request: HttpRequestLike,
   options: RequestAuthenticationOptions,
 ): Promise<VerifiedToken | null> {
-  let token: string | undefined;
-  let csrf = false;
-  if (options.token !== undefined) {
-    token = options.token;
-  } else {
-    const lookup: HttpTokenLookupOptions = {
-      location: options.location,
-      tokenKey: options.tokenKey,
-      tokenPrefix: options.tokenPrefix,
-      refreshToken: options.refreshToken,
-      bodyLimit: options.bodyLimit,
-    };
-    const found = await readHttpToken(request, service.config, lookup, (code, message) => service.error(code, message));
-    token = found?.token;
-    // Only cookies are sent by the browser on its own, so only they need the CSRF header.
-    csrf = found?.location === 'cookies' && csrfRequired(service.config, request);
-  }
+  return authenticateRequestNow(service, request, options);
+}
+
+function settle(
+  service: PasetoAuthService,
+  request: HttpRequestLike,
+  options: RequestAuthenticationOptions,
+  token: string | undefined,
+  csrf: boolean,
+): MaybePromise<VerifiedToken | null> {
   // Flags first, then the free-form parts, each ending at a NUL (which neither a token nor a type holds).
   const key = `${options.optional === true ? 1 : 0}${options.fresh === true ? 1 : 0}${options.refreshToken === true ? 1 : 0}${
     options.base64Encoded === true ? 1 : 0
@@ -85,19 +109,21 @@ export async function authenticateRequest(
     byKey = new Map();
     state.authentications.set(service, byKey);
   }
-  let pending = byKey.get(key);
-  if (pending === undefined) {
-    pending = service.authenticate(token, options);
-    if (csrf) {
-      pending = pending.then((verified) => {
-        if (verified !== null) checkCsrf(service, request, verified);
-        return verified;
+  let outcome = byKey.get(key);
+  if (outcome === undefined) {
+    try {
+      const verified = andThen(service.authenticateNow(token, options), (result) => {
+        if (csrf && result !== null) checkCsrf(service, request, result);
+        return result;
       });
+      outcome = verified instanceof Promise ? verified : { verified };
+    } catch (error) {
+      outcome = { error };
     }
-    byKey.set(key, pending);
-    // The cached promise is awaited by its callers; this keeps a rejection nobody else awaits from
+    // A cached promise is awaited by its callers; this keeps a rejection nobody else awaits from
     // being reported as unhandled.
-    pending.catch(() => undefined);
+    if (outcome instanceof Promise) outcome.catch(() => undefined);
+    byKey.set(key, outcome);
   }
-  return pending;
+  return replay(outcome);
 }

@@ -1,6 +1,7 @@
 import { HttpError } from 'routing-controllers';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
 import { HTTP_LOCATIONS } from '../config/schema';
+import type { MaybePromise } from '../maybe-promise';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
@@ -132,19 +133,24 @@ export function resolveHttpLocations(
  * malformed (it is never skipped in favour of a later location), `invalid_argument` for a location
  * HTTP cannot have, and {@link RequestBodyError} when a JSON body it must read is unreadable.
  */
-export async function readHttpToken(
+export function readHttpToken(
   request: HttpRequestLike,
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
   error: TransportErrorFactory,
-): Promise<FoundHttpToken | undefined> {
-  for (const location of resolveHttpLocations(lookup.location, config, error)) {
-    const found = readLocation(location, request, config, lookup, error);
-    // Only the JSON location reads a stream; the others answer without a tick.
-    const token = found instanceof Promise ? await found : found;
-    if (token !== undefined) return { token, location };
-  }
-  return undefined;
+): MaybePromise<FoundHttpToken | undefined> {
+  const locations = resolveHttpLocations(lookup.location, config, error);
+  // Only the JSON location may have to read a stream; the others answer synchronously.
+  const searchFrom = (start: number): MaybePromise<FoundHttpToken | undefined> => {
+    for (let index = start; index < locations.length; index += 1) {
+      const location = locations[index];
+      const token = readLocation(location, request, config, lookup, error);
+      if (token instanceof Promise) return token.then((value) => (value === undefined ? searchFrom(index + 1) : { token: value, location }));
+      if (token !== undefined) return { token, location };
+    }
+    return undefined;
+  };
+  return searchFrom(0);
 }
 
 function readLocation(
