@@ -190,6 +190,24 @@ describe('PasetoAuthService', () => {
       expect((await service({ decodeLeeway: 3 }).verifyToken(token)).subject).to.equal('a');
     });
 
+    it('leeway to the second: expired 1 s ago passes with 2 s of leeway, fails without, and 2 s later fails', async () => {
+      const realNow = Date.now;
+      const t0 = Math.floor(realNow() / 1000) * 1000;
+      const at = async <T>(ms: number, run: () => Promise<T>): Promise<T> => {
+        Date.now = () => ms;
+        try {
+          return await run();
+        } finally {
+          Date.now = realNow;
+        }
+      };
+      const token = await at(t0, () => service().createAccessToken({ subject: 'a', expiresIn: 0 }));
+      const lenient = service({ decodeLeeway: 2, verifiedTokenCacheSize: 0 });
+      expect((await at(t0 + 1000, () => lenient.verifyToken(token))).subject).to.equal('a');
+      await at(t0 + 1000, () => expectCode(service().verifyToken(token), 'token_expired'));
+      await at(t0 + 2001, () => expectCode(lenient.verifyToken(token), 'token_expired'));
+    });
+
     it('token_not_active for a token whose nbf is ahead, honouring leeway', async () => {
       const auth = service();
       const ring = KeyRing.fromOptions([{ version: 4, purpose: 'local', secretKey: LOCAL_KEY }], () => '');
