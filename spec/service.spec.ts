@@ -31,6 +31,17 @@ async function expectCode(promise: Promise<unknown>, code: AuthPasetoErrorCode, 
   return error;
 }
 
+/** Runs `run` with the service's clock (Date.now) reading `ms`, then puts the clock back. */
+async function atTime<T>(ms: number, run: () => Promise<T>): Promise<T> {
+  const realNow = Date.now;
+  Date.now = () => ms;
+  try {
+    return await run();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
 function keysFor(version: PasetoVersion, purpose: PasetoPurpose): PasetoAuthOptions {
   const generated = generateKeys({ version, purpose });
   return purpose === 'local'
@@ -191,21 +202,12 @@ describe('PasetoAuthService', () => {
     });
 
     it('leeway to the second: expired 1 s ago passes with 2 s of leeway, fails without, and 2 s later fails', async () => {
-      const realNow = Date.now;
-      const t0 = Math.floor(realNow() / 1000) * 1000;
-      const at = async <T>(ms: number, run: () => Promise<T>): Promise<T> => {
-        Date.now = () => ms;
-        try {
-          return await run();
-        } finally {
-          Date.now = realNow;
-        }
-      };
-      const token = await at(t0, () => service().createAccessToken({ subject: 'a', expiresIn: 0 }));
+      const t0 = Math.floor(Date.now() / 1000) * 1000;
+      const token = await atTime(t0, () => service().createAccessToken({ subject: 'a', expiresIn: 0 }));
       const lenient = service({ decodeLeeway: 2, verifiedTokenCacheSize: 0 });
-      expect((await at(t0 + 1000, () => lenient.verifyToken(token))).subject).to.equal('a');
-      await at(t0 + 1000, () => expectCode(service().verifyToken(token), 'token_expired'));
-      await at(t0 + 2001, () => expectCode(lenient.verifyToken(token), 'token_expired'));
+      expect((await atTime(t0 + 1000, () => lenient.verifyToken(token))).subject).to.equal('a');
+      await atTime(t0 + 1000, () => expectCode(service().verifyToken(token), 'token_expired'));
+      await atTime(t0 + 2001, () => expectCode(lenient.verifyToken(token), 'token_expired'));
     });
 
     it('token_not_active for a token whose nbf is ahead, honouring leeway', async () => {
@@ -339,13 +341,7 @@ describe('PasetoAuthService', () => {
       const auth = service({ denylistEnabled: true, decodeLeeway: 30 });
       const token = await auth.createAccessToken({ subject: 'a', expiresIn: 2 });
       await auth.revokeToken(token);
-      const realNow = Date.now;
-      Date.now = () => realNow() + 10_000;
-      try {
-        await expectCode(auth.verifyToken(token), 'token_revoked');
-      } finally {
-        Date.now = realNow;
-      }
+      await atTime(Date.now() + 10_000, () => expectCode(auth.verifyToken(token), 'token_revoked'));
     });
 
     it('revokes tokens made with an implicit assertion or base64, and refuses a token without jti', async () => {
@@ -442,13 +438,7 @@ describe('PasetoAuthService', () => {
       const auth = service();
       const token = await auth.createAccessToken({ subject: 'a', expiresIn: 1 });
       await auth.verifyToken(token);
-      const realNow = Date.now;
-      Date.now = () => realNow() + 5_000;
-      try {
-        await expectCode(auth.verifyToken(token), 'token_expired');
-      } finally {
-        Date.now = realNow;
-      }
+      await atTime(Date.now() + 5_000, () => expectCode(auth.verifyToken(token), 'token_expired'));
     });
 
     it('does not let a hit skip the implicit assertion', async () => {
