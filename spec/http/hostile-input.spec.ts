@@ -1,11 +1,40 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
+import { once } from 'node:events';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { client, EXPRESS_MAJORS, makeApp, makeService } from './helpers';
 import { FastapiRoutes } from './controllers';
 
 // Found by an adversarial review: hostile lookups never give 5xx and never smuggle a token.
 for (const major of EXPRESS_MAJORS) {
   describe(`HTTP hostile input (${major.name})`, () => {
+    it('two Authorization headers are refused as ambiguous (bad_header), never "the first one wins"', async () => {
+      const auth = makeService();
+      const server = makeApp(major.create, { controllers: [FastapiRoutes], auth }).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const token = await auth.createAccessToken({ subject: 'alice' });
+        const send = (authorization: string | string[]) =>
+          new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const req = httpRequest({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', path: '/fa/protected', headers: { authorization } as OutgoingHttpHeaders }, (res) => {
+              let body = '';
+              res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            });
+            req.on('error', reject);
+            req.end();
+          });
+        expect((await send(`Bearer ${token}`)).status).to.equal(200);
+        const twice = await send([`Bearer ${token}`, 'Bearer junk']);
+        expect(twice.status).to.equal(400);
+        expect(JSON.parse(twice.body).code).to.equal('bad_header');
+        expect(twice.body).to.not.contain(token);
+      } finally {
+        server.close();
+      }
+    });
+
     it('query arrays/objects, __proto__ keys, deep JSON, duplicate cookies', async () => {
       const auth = makeService({ tokenLocation: ['headers', 'json', 'query', 'cookies'] });
       const http = client(makeApp(major.create, { controllers: [FastapiRoutes], auth, defaultErrorHandler: false }));

@@ -12,6 +12,8 @@ import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 export interface HttpRequestLike {
   /** Header names in lower case, as node gives them. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Every header line as received, names and values alternating (node keeps duplicates here only). */
+  readonly rawHeaders?: readonly string[];
   /** The parsed body when a body parser ran (or after the lookup read it). */
   body?: unknown;
   /** The parsed query string (express); when absent, `url` is parsed. */
@@ -164,7 +166,10 @@ function readLocation(
     case 'headers': {
       const name = lookup.tokenKey ?? config.headerName;
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
-      return readPrefixedToken(request.headers[name.toLowerCase()], prefix, 'header', name, error);
+      // node keeps the first of two Authorization headers and drops the other, while a proxy may
+      // act on the last: two token headers are ambiguous, so refused like any malformed value.
+      const value = headerLines(request, name.toLowerCase()) > 1 ? [] : request.headers[name.toLowerCase()];
+      return readPrefixedToken(value, prefix, 'header', name, error);
     }
     case 'json':
       return readJsonToken(request, config, lookup, error);
@@ -194,6 +199,15 @@ async function readJsonToken(
   // A key that is present but null is a malformed value, not an absent one.
   const value = body[key] === null ? '' : body[key];
   return readPrefixedToken(value, prefix, 'json', key, error);
+}
+
+/** How many times a header (lower-case name) was sent. */
+function headerLines(request: HttpRequestLike, name: string): number {
+  const raw = request.rawHeaders;
+  if (raw === undefined) return request.headers[name] === undefined ? 0 : 1;
+  let count = 0;
+  for (let index = 0; index < raw.length; index += 2) if (raw[index].length === name.length && raw[index].toLowerCase() === name) count += 1;
+  return count;
 }
 
 function queryValue(request: HttpRequestLike, key: string): unknown {
