@@ -36,10 +36,16 @@ useExpressServer(app, {
   authorizationChecker: mode === 'trivial' ? async () => true : pasetoAuthorizationChecker(auth),
   development: false,
 });
-const server = app.listen(0, '127.0.0.1', async () => {
+async function announce(): Promise<void> {
   const address = server.address();
   // One token per simulated user: the load generator cycles through them.
   const tokens = await Promise.all(Array.from({ length: USERS }, (_, user) => auth.createAccessToken({ subject: `user-${user}`, expiresIn: 3600 })));
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, tokens })}\n`);
+}
+const server = app.listen(0, '127.0.0.1', () => {
+  announce().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -68,7 +68,7 @@ const PUBLIC_DIR = join(__dirname, 'public');
  * @returns the app, its servers, the auth service and `listen` / `close`
  */
 export function createDemoApp(options: DemoOptions = {}): DemoApp {
-  const env = options.env ?? (process.env as DemoEnv);
+  const env = options.env ?? (process.env);
   const log = options.log ?? ((message: string) => console.warn(message));
 
   const keys = demoKeysFromEnv(env);
@@ -140,10 +140,9 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
       closed = true;
       // io.close() disconnects every socket and closes the HTTP server; keep-alive connections
       // would hold server.close() open, so end them too.
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      const closing = io.close();
+      httpServer.closeAllConnections();
+      await closing;
       dispose();
     },
   };

@@ -15,9 +15,7 @@ export const OTHER_KEY = 'k4.local.' + Buffer.alloc(32, 9).toString('base64url')
 
 /** Both express majors: express 4 is what routing-controllers installs, express 5 goes through `useExpressServer`. */
 export const EXPRESS_MAJORS: ReadonlyArray<{ readonly name: string; readonly create: () => Express }> = [
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   { name: 'express 4', create: () => (require('express') as () => Express)() },
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   { name: 'express 5', create: () => (require('express5') as () => Express)() },
 ];
 

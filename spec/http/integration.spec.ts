@@ -312,7 +312,6 @@ for (const major of EXPRESS_MAJORS) {
     describe('JSON bodies and other parsers', () => {
       it('reads the token from a body a global express.json() already parsed', async () => {
         const auth = makeService();
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const parser = major.name === 'express 4' ? require('express').json() : require('express5').json();
         const http = client(makeApp(major.create, { controllers: [FastapiRoutes], auth, setup: (app) => app.use(parser) }));
         const token = await auth.createAccessToken({ subject: 't' });

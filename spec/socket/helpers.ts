@@ -125,7 +125,7 @@ export function expected(refusal: Refusal): { message: string; data: { code: str
 
 /** Crafts a v4.local token with arbitrary claims (times in the past or future) via paseto-ts, an independent implementation. */
 export async function craftLocalToken(claims: Record<string, unknown>): Promise<string> {
-  const { encrypt } = (await import('paseto-ts/v4')) as typeof import('paseto-ts/v4');
+  const { encrypt } = (await import('paseto-ts/v4'));
   return encrypt(TEST_SECRET_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
 }
 

@@ -117,8 +117,8 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   second?: PasetoCurrentUserCheckerOptions<TUser>,
 ): PasetoCurrentUserChecker<TUser> {
   const isSource = first instanceof PasetoAuthService || typeof first === 'function';
-  const auth = isSource ? (first as PasetoAuthSource) : undefined;
-  const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first as PasetoCurrentUserCheckerOptions<TUser> | undefined)) ?? {};
+  const auth = isSource ? (first) : undefined;
+  const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first)) ?? {};
   const getService = lazyService(auth);
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {

@@ -99,5 +99,5 @@ export function Auth(auth?: PasetoAuthService): (object: object, method: string,
       const service = auth ?? requestState(request).guard?.service ?? Container.get(PasetoAuthService);
       return new AuthPaseto(service, request, action.response);
     },
-  }) as (object: object, method: string, index: number) => void;
+  });
 }
