@@ -141,6 +141,24 @@ export class FastapiRoutes {
     return { hello: 'cookie' };
   }
 
+  @Post('/cookie')
+  @PasetoRequired({ location: 'cookies' })
+  cookiePost() {
+    return { hello: 'cookie' };
+  }
+
+  @Get('/refresh_cookie')
+  @RefreshTokenRequired({ location: 'cookies' })
+  refreshCookie() {
+    return { hello: 'refresh cookie' };
+  }
+
+  @Get('/cookie_or_header')
+  @PasetoRequired({ location: ['headers', 'cookies'] })
+  cookieOrHeader() {
+    return { hello: 'cookie or header' };
+  }
+
   @Get('/custom_header')
   @PasetoRequired({ tokenKey: 'X-Api-Token', tokenPrefix: null })
   customHeader() {

@@ -69,7 +69,17 @@ export interface FoundHttpToken {
 /** The configuration fields the lookup reads. */
 export type HttpTransportConfig = Pick<
   ResolvedPasetoConfig,
-  'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey' | 'accessCookieKey' | 'refreshCookieKey'
+  | 'tokenLocation'
+  | 'headerName'
+  | 'headerType'
+  | 'jsonKey'
+  | 'jsonRefreshKey'
+  | 'jsonType'
+  | 'queryKey'
+  | 'accessCookieKey'
+  | 'refreshCookieKey'
+  | 'accessCsrfCookieKey'
+  | 'refreshCsrfCookieKey'
 >;
 
 
@@ -181,7 +191,13 @@ function readLocation(
     case 'cookies': {
       const name = lookup.tokenKey ?? (lookup.refreshToken ? config.refreshCookieKey : config.accessCookieKey);
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
-      return readPrefixedToken(cookieValue(request, name), prefix, 'cookie', name, error);
+      // A second cookie of a name comes from a sibling subdomain or a plain-HTTP page (cookie tossing):
+      // "the first wins" would log the victim in as the attacker, so two are refused as ambiguous,
+      // whatever a cookie parser made of them.
+      const token = readPrefixedToken(cookieLines(request, name) > 1 ? [] : cookieValue(request, name), prefix, 'cookie', name, error);
+      const csrfName = lookup.refreshToken ? config.refreshCsrfCookieKey : config.accessCsrfCookieKey;
+      if (token !== undefined && cookieLines(request, csrfName) > 1) throw error('bad_header', `Bad ${csrfName} cookie. Expected a single value`);
+      return token;
     }
   }
 }
@@ -220,6 +236,18 @@ function queryValue(request: HttpRequestLike, key: string): unknown {
   const values = new URLSearchParams(url.slice(at + 1)).getAll(key);
   // Several values are ambiguous: hand them on as a list, which the parser refuses as malformed.
   return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+}
+
+/** How many cookies of a name the request carries (node joins several Cookie lines with '; '). */
+function cookieLines(request: HttpRequestLike, name: string): number {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return 0;
+  let count = 0;
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    if (at >= 0 && pair.slice(0, at).trim() === name) count += 1;
+  }
+  return count;
 }
 
 function cookieValue(request: HttpRequestLike, name: string): unknown {
