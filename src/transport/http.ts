@@ -20,8 +20,10 @@ export interface HttpRequestLike {
   readonly query?: unknown;
   /** The parsed cookies when cookie-parser ran; when absent, the Cookie header is parsed. */
   readonly cookies?: unknown;
-  /** The request target, only read to find the query string when `query` is absent. */
+  /** The request target (express may strip a mount path; the query string stays). */
   readonly url?: string;
+  /** express: the request target as received; the query string is counted from it. */
+  readonly originalUrl?: string;
   /** The HTTP method, read to decide whether a cookie-borne token needs its CSRF header. */
   readonly method?: string;
   /** Set by body-parser 1.x once it has read the body. */
@@ -227,15 +229,16 @@ function headerLines(request: HttpRequestLike, name: string): number {
 }
 
 function queryValue(request: HttpRequestLike, key: string): unknown {
-  if (isRecord(request.query)) {
-    return Object.prototype.hasOwnProperty.call(request.query, key) ? request.query[key] : undefined;
-  }
-  const url = request.url ?? '';
-  const at = url.indexOf('?');
-  if (at < 0) return undefined;
-  const values = new URLSearchParams(url.slice(at + 1)).getAll(key);
+  // Counted in the raw request target, not in `request.query`: the query parsers of express 4 and 5
+  // stop at 1000 parameters, so a second value behind 999 fillers would not be seen there.
+  const target = request.originalUrl ?? request.url ?? '';
+  const at = target.indexOf('?');
+  const raw = at < 0 ? [] : new URLSearchParams(target.slice(at + 1)).getAll(key);
   // Several values are ambiguous: hand them on as a list, which the parser refuses as malformed.
-  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+  if (raw.length > 1) return raw;
+  // The parsed value, when there is one, so qs-style shapes (`token[a]=`) stay refused as malformed.
+  if (isRecord(request.query) && Object.prototype.hasOwnProperty.call(request.query, key)) return request.query[key];
+  return raw.length === 1 ? raw[0] : undefined;
 }
 
 /** How many cookies of a name the request carries (node joins several Cookie lines with '; '). */
