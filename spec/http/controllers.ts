@@ -111,6 +111,12 @@ export class FastapiRoutes {
     return { body };
   }
 
+  @Post('/json_or_cookie')
+  @PasetoRequired({ location: ['json', 'cookies'] })
+  jsonOrCookie(@Auth() auth: AuthPaseto) {
+    return { subject: auth.getSubject() };
+  }
+
   @Get('/protected_json_refresh')
   @PasetoRequired({ location: 'json', tokenKey: 'refresh_token', refreshToken: true })
   protectedJsonRefresh() {

@@ -285,20 +285,23 @@ function isJsonContentType(contentType: string | undefined): boolean {
 }
 
 /**
- * The JSON body of a request as an object, or `undefined` when there is none. A body a parser
- * already read is taken from `request.body`. Otherwise, for a JSON content type, the stream is read
+ * The JSON body of a request as an object, or `undefined` when there is none or the content type
+ * is not JSON (`application/json`, `application/*+json`). A body a parser already read is taken
+ * from `request.body`. Otherwise, for a JSON content type, the stream is read
  * here with a size limit, and the result kept on `request.body` (with body-parser's `_body` flag and
  * the stream ended) so later parsers and `@Body()` see it instead of reading a drained stream.
  * routing-controllers parses bodies only on routes with `@Body`, so a JSON token on any other route
  * needs this.
  */
 export async function readJsonBody(request: HttpRequestLike, limit: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown> | undefined> {
+  // Only a JSON body, parsed already or not: a form post (urlencoded, multipart) is what a cross-site
+  // page can send without a preflight, and its field must not win over a CSRF-checked cookie.
+  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
   if (request._body === true || request.readableEnded === true) return isRecord(request.body) ? request.body : undefined;
   if (isRecord(request.body) && Object.keys(request.body).length > 0) return request.body;
   const length = headerString(request, 'content-length');
   const chunked = request.headers['transfer-encoding'] !== undefined;
   if (!chunked && (length === undefined || Number(length) === 0)) return undefined;
-  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
   if (typeof request.on !== 'function') return undefined;
 
   const encoding = (headerString(request, 'content-encoding') ?? 'identity').toLowerCase();
