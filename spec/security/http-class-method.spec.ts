@@ -155,3 +155,12 @@ for (const major of EXPRESS_MAJORS) {
     });
   });
 }
+
+describe('security: requirements that contradict themselves fail at start-up', () => {
+  it('refuses refreshToken with another type, and fresh with a non-access type', () => {
+    expect(() => PasetoRequired({ refreshToken: true, type: 'email-verify' })).to.throw(PasetoConfigError, /refreshToken: true takes a refresh token/);
+    expect(() => PasetoRequired({ fresh: true, type: 'email-verify' })).to.throw(PasetoConfigError, /fresh: true applies to access tokens only/);
+    expect(() => FreshTokenRequired({ type: 'refresh' })).to.throw(PasetoConfigError, /access tokens only/);
+    expect(() => RefreshTokenRequired({ type: 'refresh' })).not.to.throw();
+  });
+});
