@@ -7,6 +7,7 @@ import type { PasetoAuthOptions } from '../../src/config/options';
 import { PasetoConfigError } from '../../src/errors';
 import { FreshTokenRequired, PasetoOptional, PasetoRequired, RefreshTokenRequired } from '../../src/http/decorators';
 import { withPasetoSecurity, type OpenApiDocumentLike } from '../../src/http/openapi';
+import { startDemo } from '../demo/helpers';
 import { EXPRESS_MAJORS, client, makeApp, makeService } from './helpers';
 
 @JsonController('/oas')
@@ -338,5 +339,21 @@ describe('OpenAPI: withPasetoSecurity', () => {
 
   it('refuses what is not an OpenAPI 3 document', () => {
     expect(() => withPasetoSecurity({ swagger: '2.0' } as unknown as OpenApiDocumentLike, { auth: makeService() })).to.throw(PasetoConfigError, /OpenAPI 3/);
+  });
+
+  it("the demo serves its document at /openapi.json: valid, its guarded routes secured, /login open", async () => {
+    const demo = await startDemo();
+    try {
+      const document = (await demo.http.get('/openapi.json').expect(200)).body as Document;
+      await expectValid(document);
+      const securityOf = (id: string): unknown => operation(document, id).security;
+      for (const id of ['UserController.me', 'UserController.admin', 'AuthController.refresh', 'AuthController.freshAction', 'AuthController.logout']) {
+        expect(securityOf(id), id).to.deep.equal([{ PasetoBearer: [] }]);
+      }
+      expect(securityOf('AuthController.login')).to.equal(undefined);
+      expect(operation(document, 'UserController.admin').responses).to.have.property('403');
+    } finally {
+      await demo.close();
+    }
   });
 });
