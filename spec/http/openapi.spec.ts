@@ -71,6 +71,18 @@ class OasStaffController {
 
 const CONTROLLERS = [OasAccountController, OasStaffController];
 
+// A class named as one above, elsewhere in the process, on other routes.
+const OtherOasAccountController = (() => {
+  @JsonController('/oas-other')
+  class OasAccountController {
+    @Get('/me')
+    me(): { ok: true } {
+      return { ok: true };
+    }
+  }
+  return OasAccountController;
+})();
+
 // Two classes of one name (as two modules of a process may have): only `controllers` tells them apart.
 const OasTwinOpen = (() => {
   @JsonController('/oas-twin')
@@ -329,6 +341,13 @@ describe('OpenAPI: withPasetoSecurity', () => {
       { PasetoBearer: [] },
     ]);
     expect(operation(withPasetoSecurity(input, { auth: makeService(), controllers: [OasTwinOpen] }), 'OasTwinController.x')).not.to.have.property('security');
+  });
+
+  it('a class of the same name on other routes is told apart by method and route, even without controllers', () => {
+    const document = withPasetoSecurity(generate([OasAccountController, OtherOasAccountController]), { auth: makeService() });
+    expect(document.paths['/api/oas/me'].get.security).to.deep.equal([{ PasetoBearer: [] }]);
+    expect(document.paths['/api/oas-other/me'].get.operationId).to.equal('OasAccountController.me');
+    expect(document.paths['/api/oas-other/me'].get).not.to.have.property('security');
   });
 
   it('a guarded route of the named controllers missing from the document is an error, not a silent gap', () => {

@@ -22,9 +22,10 @@ export interface PasetoOpenApiOptions {
   /** The service whose configuration (token locations, names, status codes) is documented. Default: `Container.get(PasetoAuthService)`. */
   auth?: PasetoAuthSource;
   /**
-   * The controller classes of the app (those given to `useExpressServer`). With them each operation
-   * is matched to its own class even when two classes of the process share a name, and a guarded
-   * route missing from the document is an error instead of going undocumented.
+   * The controller classes of the app (those given to `useExpressServer`). With them only their routes
+   * are documented (another class of the same name and route elsewhere in the process is not
+   * mistaken for them), and a guarded route missing from the document is an error instead of going
+   * undocumented.
    */
   // Function, as routing-controllers types its own controller lists: the same array fits here.
   controllers?: readonly Function[];
@@ -44,7 +45,8 @@ export type RouteGuardLookup = (target: ControllerClass, method: string) => read
 
 /** The parts of routing-controllers' metadata storage read here. */
 interface MetadataStorageLike {
-  readonly actions: readonly { readonly target: ControllerClass; readonly method: string }[];
+  readonly controllers: readonly { readonly target: ControllerClass; readonly route?: unknown }[];
+  readonly actions: readonly { readonly target: ControllerClass; readonly method: string; readonly type: string; readonly route?: unknown }[];
   readonly responseHandlers: readonly { readonly type: string; readonly target: ControllerClass; readonly method?: string; readonly value?: unknown }[];
 }
 
@@ -273,19 +275,43 @@ function requirementText(route: RouteSecurity): string {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+/** A controller action, with what identifies its operation in a document. */
+interface ActionRef {
+  readonly target: ControllerClass;
+  readonly method: string;
+  /** The HTTP method, lower case as in a path item. */
+  readonly verb: string;
+  /** Controller route + action route with parameters blanked, or `undefined` for a RegExp route. */
+  readonly path: string | undefined;
+}
+
+/** `/users/:id` and `/users/{id}` both become `/users/{}`, so an express route and an OpenAPI path compare. */
+function blankParameters(path: string): string {
+  return path.replace(/\{[^}]*\}/g, '{}').replace(/:[A-Za-z0-9_]+(\([^)]*\))?\??/g, '{}');
+}
+
 /** The controller actions of the process (or of `controllers`) by routing-controllers-openapi's operationId. */
-function actionsByOperationId(
-  storage: MetadataStorageLike,
-  controllers: readonly ControllerClass[] | undefined,
-): Map<string, { target: ControllerClass; method: string }[]> {
-  const byId = new Map<string, { target: ControllerClass; method: string }[]>();
-  for (const { target, method } of storage.actions) {
+function actionsByOperationId(storage: MetadataStorageLike, controllers: readonly ControllerClass[] | undefined): Map<string, ActionRef[]> {
+  const byId = new Map<string, ActionRef[]>();
+  for (const { target, method, type, route } of storage.actions) {
     if (controllers !== undefined && !controllers.includes(target)) continue;
+    const base = storage.controllers.find((controller) => controller.target === target)?.route;
+    const path = (base === undefined || typeof base === 'string') && (route === undefined || typeof route === 'string') ? blankParameters(`${base ?? ''}${route ?? ''}`) : undefined;
     // routing-controllers-openapi's getOperationId: `${ClassName}.${methodName}`.
     const id = `${target.name}.${method}`;
-    byId.set(id, [...(byId.get(id) ?? []), { target, method }]);
+    byId.set(id, [...(byId.get(id) ?? []), { target, method, verb: type.toLowerCase(), path }]);
   }
   return byId;
+}
+
+/**
+ * The actions an operation documents: same operationId, same HTTP method, and a path ending with
+ * the action's route (the document's may carry a `routePrefix`). Two classes of one name in one
+ * process give the same operationId; their routes usually tell them apart.
+ */
+function actionsOf(operationId: string, verb: string, path: string, actions: ReadonlyMap<string, readonly ActionRef[]>): readonly ActionRef[] {
+  const blanked = blankParameters(path);
+  return (actions.get(operationId) ?? []).filter((action) => action.verb === verb && (action.path === undefined || blanked.endsWith(action.path)));
 }
 
 function checkControllers(controllers: unknown): readonly ControllerClass[] | undefined {
@@ -320,8 +346,8 @@ function cloneDocument(spec: unknown): JsonObject {
  *   (`{ tokenType, fresh, optional, roles, locations }`) and a sentence in `description` (OpenAPI 3.0
  *   has no scopes for bearer or API keys, so roles are said there).
  *
- * Operations are matched to routes by routing-controllers-openapi's operationId, `ClassName.method`.
- * Unguarded operations are left as they are.
+ * Operations are matched to routes by routing-controllers-openapi's operationId (`ClassName.method`),
+ * HTTP method and route. Unguarded operations, and operations of no known route, are left as they are.
  *
  * @throws PasetoConfigError when the document is not OpenAPI 3, when two controllers of the same
  *   name document differently (pass `controllers`), or when a guarded route of `controllers` has no
@@ -338,7 +364,7 @@ export function withPasetoSecurity<T extends OpenApiDocumentLike>(openApiSpec: T
 function addPasetoSecurity(
   document: JsonObject,
   config: ResolvedPasetoConfig,
-  actions: ReadonlyMap<string, readonly { target: ControllerClass; method: string }[]>,
+  actions: ReadonlyMap<string, readonly ActionRef[]>,
   guardOf: RouteGuardLookup,
   everyGuardDocumented: boolean,
 ): JsonObject {
@@ -355,15 +381,15 @@ function addPasetoSecurity(
   // The configuration's own schemes, whether or not a route uses them yet.
   schemesOf(describeRoute([], config));
 
-  const documented = new Set<string>();
-  for (const pathItem of Object.values(objectAt(document, 'paths'))) {
+  const documented = new Set<ActionRef>();
+  for (const [path, pathItem] of Object.entries(objectAt(document, 'paths'))) {
     if (!isObject(pathItem)) continue;
     for (const method of HTTP_METHODS) {
       const operation = pathItem[method];
       if (!isObject(operation) || typeof operation.operationId !== 'string') continue;
-      const candidates = actions.get(operation.operationId);
-      if (candidates === undefined) continue;
-      documented.add(operation.operationId);
+      const candidates = actionsOf(operation.operationId, method, path, actions);
+      if (candidates.length === 0) continue;
+      for (const action of candidates) documented.add(action);
       const described = candidates.map(({ target, method: name }) => {
         const entries = guardOf(target, name);
         return entries === null ? null : describeRoute(entries, config);
@@ -380,8 +406,10 @@ function addPasetoSecurity(
   }
   if (everyGuardDocumented) {
     for (const [id, list] of actions) {
-      if (!documented.has(id) && list.some(({ target, method }) => guardOf(target, method) !== null)) {
-        throw new PasetoConfigError('controllers', `${id} is guarded but the document has no operation with operationId '${id}'`);
+      for (const action of list) {
+        if (!documented.has(action) && guardOf(action.target, action.method) !== null) {
+          throw new PasetoConfigError('controllers', `${id} is guarded but the document has no ${action.verb.toUpperCase()} operation ${id} at its route`);
+        }
       }
     }
   }
