@@ -1,14 +1,19 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Authorized, Delete, Get, getMetadataArgsStorage, JsonController, Param, Post } from 'routing-controllers';
+import express from 'express';
+import { Authorized, Delete, Get, getMetadataArgsStorage, JsonController, Param, Post, useExpressServer } from 'routing-controllers';
 import { routingControllersToSpec } from 'routing-controllers-openapi';
-import type { PasetoAuthOptions } from '../../src/config/options';
+import swaggerUi from 'swagger-ui-express';
+import { Container } from 'typedi';
+import type { HttpTokenLocation, PasetoAuthOptions } from '../../src/config/options';
 import { PasetoConfigError } from '../../src/errors';
+import { pasetoAuthorizationChecker } from '../../src/http/checkers';
 import { FreshTokenRequired, PasetoOptional, PasetoRequired, RefreshTokenRequired } from '../../src/http/decorators';
 import { withPasetoSecurity, type OpenApiDocumentLike } from '../../src/http/openapi';
 import { startDemo } from '../demo/helpers';
-import { EXPRESS_MAJORS, client, makeApp, makeService } from './helpers';
+import { PASETO_CONFIG } from '../../src/service';
+import { EXPRESS_MAJORS, LOCAL_KEY, client, makeApp, makeService } from './helpers';
 
 @JsonController('/oas')
 class OasAccountController {
@@ -268,6 +273,16 @@ describe('OpenAPI: withPasetoSecurity', () => {
     expect(output.paths).not.to.equal(input.paths);
   });
 
+  it('is idempotent: run again on its own output it gives the same document', () => {
+    const once = secured({ tokenLocation: ['headers', 'cookies'] });
+    expect(withPasetoSecurity(once, { auth: makeService({ tokenLocation: ['headers', 'cookies'] }), controllers: CONTROLLERS })).to.deep.equal(once);
+  });
+
+  it('an OpenAPI 3.1 document comes out valid too', async () => {
+    const input = { ...generate(CONTROLLERS), openapi: '3.1.0' };
+    await expectValid(withPasetoSecurity(input, { auth: makeService(), controllers: CONTROLLERS }));
+  });
+
   it('cookie and query locations give apiKey schemes; cookie routes that need CSRF document the header', async () => {
     const document = secured({ tokenLocation: ['headers', 'cookies', 'query'] });
     const schemes = document.components.securitySchemes ?? {};
@@ -356,6 +371,19 @@ describe('OpenAPI: withPasetoSecurity', () => {
     expect(() => withPasetoSecurity(input, { auth: makeService(), controllers: CONTROLLERS })).to.throw(PasetoConfigError, /OasAccountController\.admin/);
   });
 
+  it('a route naming a location HTTP does not have is refused when the document is built', () => {
+    @JsonController('/oas-bad-location')
+    class OasBadLocationController {
+      @Get('/x')
+      @PasetoRequired({ location: 'auth' as HttpTokenLocation })
+      x(): { ok: true } {
+        return { ok: true };
+      }
+    }
+    const input = generate([OasBadLocationController]);
+    expect(() => withPasetoSecurity(input, { auth: makeService(), controllers: [OasBadLocationController] })).to.throw(PasetoConfigError, /location.*'auth'/);
+  });
+
   it('refuses what is not an OpenAPI 3 document', () => {
     expect(() => withPasetoSecurity({ swagger: '2.0' } as unknown as OpenApiDocumentLike, { auth: makeService() })).to.throw(PasetoConfigError, /OpenAPI 3/);
   });
@@ -374,5 +402,48 @@ describe('OpenAPI: withPasetoSecurity', () => {
     } finally {
       await demo.close();
     }
+  });
+
+  describe('README: OpenAPI', () => {
+    // The README's AccountController is the quick start's; this one has a route of each kind.
+    @JsonController('/oas-readme')
+    class AccountController {
+      @Get('/me')
+      @Authorized()
+      me(): { ok: true } {
+        return { ok: true };
+      }
+
+      @Get('/hello')
+      hello(): { ok: true } {
+        return { ok: true };
+      }
+    }
+
+    afterEach(() => Container.reset());
+
+    it('serves the document with the routes secured, and Swagger UI from the package', async () => {
+      Container.set(PASETO_CONFIG, { secretKey: LOCAL_KEY });
+      const app = express();
+      app.set('env', 'test'); // finalhandler logs every error's stack otherwise
+      useExpressServer(app, { controllers: [AccountController], development: false, authorizationChecker: pasetoAuthorizationChecker() });
+      // in createApp(), after useExpressServer(...):
+      const spec = routingControllersToSpec(getMetadataArgsStorage(), {}, { info: { title: 'My API', version: '1.0.0' } });
+      const openApi = withPasetoSecurity(spec, { controllers: [AccountController] });
+      app.get('/openapi.json', (_request, response) => {
+        response.json(openApi);
+      });
+      app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
+
+      // The document holds every controller of the process (this test run's too); ours are secured as they run.
+      const document = (await client(app).get('/openapi.json').expect(200)).body as Document;
+      expect(document.paths['/oas-readme/me'].get.security).to.deep.equal([{ PasetoBearer: [] }]);
+      expect(document.paths['/oas-readme/hello'].get).not.to.have.property('security');
+      await client(app).get('/oas-readme/me').expect(401);
+      await client(app).get('/oas-readme/hello').expect(200);
+      const docs = await client(app).get('/docs/').expect(200);
+      expect(docs.text).to.include('swagger-ui-bundle.js');
+      await client(app).get('/docs/swagger-ui-bundle.js').expect(200);
+    });
   });
 });
