@@ -78,6 +78,7 @@ export {
   type PasetoCurrentUserChecker,
 } from './http/checkers';
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions } from './http/openapi';
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,
