@@ -8,7 +8,7 @@ export interface FleetNode {
   request(op: FleetRequest['op'], ...args: unknown[]): Promise<unknown>;
   /** Revocations that reached this node's mirror, with the wall time (ms) they arrived. */
   readonly events: FleetEvent[];
-  /** Resolves with the first revocation event after `since` (wall ms) that `match` accepts. */
+  /** Resolves with the first revocation event, received already or to come, that `match` accepts. */
   nextEvent(match: (event: FleetEvent) => boolean): Promise<FleetEvent>;
   stop(): Promise<void>;
 }
