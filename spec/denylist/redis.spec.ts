@@ -166,6 +166,20 @@ describe('RedisDenylist (a real redis-server on loopback)', function () {
     dead.disconnect();
   });
 
+  it('reloads from Redis after its subscription drops, so a message missed meanwhile is not lost', async () => {
+    const store = makeStore();
+    await store.ready();
+    const reported = nextRevocation(store, (revocation) => revocation.kind === 'session' && revocation.sessionId === 'missed');
+    // A revocation whose message this store never receives: written to Redis without publishing.
+    await client.zadd(`test${prefixes}:sessions`, 'inf', 'missed');
+    expect(store.isRevoked(token('a', { sid: 'missed' }))).to.equal(false);
+    await client.client('KILL', 'TYPE', 'pubsub');
+    await reported;
+    expect(store.isRevoked(token('a', { sid: 'missed' }))).to.equal(true);
+    store.close();
+    expect(() => store.isRevoked(token('a'))).to.throw(RedisDenylistError, /closed/);
+  });
+
   it('refuses bad options when it is constructed, naming the option', () => {
     expect(() => new RedisDenylist({ client: {} as never })).to.throw(PasetoConfigError, /RedisDenylist\.client/);
     expect(() => makeStore({ maxStalenessMs: 0 })).to.throw(PasetoConfigError, /maxStalenessMs/);
