@@ -33,7 +33,7 @@ const client = new Redis({
   retryStrategy: () => 50,
 });
 client.on('error', () => undefined);
-const store = new RedisDenylist({ client, maxStalenessMs: 2000, commandTimeoutMs: 500, clock: { now: () => Date.now() + clockOffsetMs } });
+const store = new RedisDenylist({ client, maxStalenessMs: 2000, commandTimeoutMs: 1000, clock: { now: () => Date.now() + clockOffsetMs } });
 const wallClock = (): number => performance.timeOrigin + performance.now();
 const expiry = (ms: unknown): Date | null => (typeof ms === 'number' ? new Date(ms) : null);
 
