@@ -377,15 +377,22 @@ export class PasetoAuthService {
     return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
   }
 
-  /** The store, then the loader; either may answer now or later. Any failure fails closed. */
+  /**
+   * The store, then the loader; either may answer now or later. Any failure fails closed, and so
+   * does an answer that is not a boolean (`1` from a Redis `EXISTS`, `undefined` from a forgotten
+   * `return`): a store that cannot say `true` or `false` is broken, not "not revoked".
+   */
   private askDenylist(token: RevocableToken): MaybePromise<boolean> {
     const unavailable = (): never => {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     };
+    const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
     try {
       const loader = this.denylistLoader;
-      const answer = andThen(this.denylist.isRevoked(token), (revoked) => (revoked || loader === undefined ? revoked : loader(token)));
-      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked === true, unavailable) : answer === true;
+      const answer = andThen(andThen<unknown, boolean>(this.denylist.isRevoked(token), boolean), (revoked) =>
+        revoked || loader === undefined ? revoked : andThen<unknown, boolean>(loader(token), boolean),
+      );
+      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked, unavailable) : answer;
     } catch {
       return unavailable();
     }
