@@ -40,7 +40,8 @@ export class MemoryDenylist implements DenylistStore {
   isRevoked(token: RevocableToken): boolean {
     const until = this.entries.get(token.jti);
     if (until === undefined) return false;
-    if (until <= this.now()) {
+    // `until` is the last millisecond the token verifies (exp + leeway): still revoked then.
+    if (until < this.now()) {
       this.entries.delete(token.jti);
       return false;
     }
@@ -58,6 +59,6 @@ export class MemoryDenylist implements DenylistStore {
 
   private sweep(): void {
     const now = this.now();
-    for (const [jti, until] of this.entries) if (until <= now) this.entries.delete(jti);
+    for (const [jti, until] of this.entries) if (until < now) this.entries.delete(jti);
   }
 }
