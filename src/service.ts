@@ -324,13 +324,15 @@ export class PasetoAuthService {
     if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
       throw this.error('invalid_token', ErrorMessages.subjectMissing);
     }
+    const jti = typeof record.jti === 'string' ? record.jti : '';
+    if (jti === '' && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
     this.checkIssuer(record.iss);
     this.checkAudience(record.aud);
     const verified: VerifiedToken = Object.freeze({
       token,
       claims: deepFreeze(record),
       subject,
-      jti: typeof record.jti === 'string' ? record.jti : '',
+      jti,
       type: typeof record.type === 'string' ? record.type : 'None',
       fresh: record.fresh === true,
       footer: decodeFooter(decoded.footer),

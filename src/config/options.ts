@@ -73,6 +73,11 @@ export interface PasetoAuthOptions {
   requireExpiry?: boolean;
   /** Check the denylist on verification. Default `false`. */
   denylistEnabled?: boolean;
+  /**
+   * Refuse tokens without a `jti` claim (a non-empty string), which could not be revoked one by
+   * one. Default: `true` when `denylistEnabled`, else `false`.
+   */
+  requireJti?: boolean;
   /** Token types whose revocation is checked. Default `['access', 'refresh']`. */
   denylistTokenChecks?: string[];
   /** The denylist store. Default: an in-memory store. */
@@ -153,6 +158,7 @@ export interface ResolvedPasetoConfig {
   readonly decodeAudience: readonly string[] | undefined;
   readonly requireExpiry: boolean;
   readonly denylistEnabled: boolean;
+  readonly requireJti: boolean;
   readonly denylistTokenChecks: readonly string[];
   readonly headerName: string;
   readonly headerType: string | null;

@@ -159,6 +159,8 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     decodeIssuer: toList(options.decodeIssuer),
     decodeAudience: toList(options.decodeAudience),
     denylistTokenChecks: Object.freeze([...merged.denylistTokenChecks]),
+    // A denylist can only revoke what it can name.
+    requireJti: merged.requireJti ?? merged.denylistEnabled,
     statusCodes: Object.freeze({ ...DEFAULT_STATUS_CODES, ...options.statusCodes }),
     csrfMethods: Object.freeze(merged.csrfMethods.map((method) => method.toUpperCase())),
     // Options without a default are present (as undefined) all the same.

@@ -106,6 +106,7 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @IsBoolean({ message: 'expected true or false' }) requireExpiry!: boolean;
   @IsOptional() @IsBoolean({ message: 'expected true or false' }) denylistEnabled!: boolean;
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) requireJti!: boolean;
 
   @IsOptional() @IsArray({ message: 'expected a list of token types' }) @IsString({ each: true, message: 'expected a list of token types' })
   denylistTokenChecks!: string[];
