@@ -57,6 +57,7 @@ export const ErrorMessages = Object.freeze({
   expiryMissing: "Token is missing the 'exp' claim",
   subjectMissing: "Token is missing the 'sub' claim",
   jtiMissing: "Token is missing the 'jti' claim",
+  tooLong: 'Token is too long',
   expired: 'Token expired.',
   notActive: 'Token has not been activated yet.',
   issuerMissing: "Token is missing the 'iss' claim",

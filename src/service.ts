@@ -276,6 +276,9 @@ export class PasetoAuthService {
   /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
   private open(token: string, options: VerifyTokenOptions): CachedVerification {
     if (typeof token !== 'string' || token === '') throw this.error('token_missing', ErrorMessages.tokenMissing);
+    // Before any decoding (base64, footer, JSON) and before the cache: forged megabytes cost nothing.
+    const maxLength = options.base64Encoded ? Math.ceil(this.config.maxTokenLength / 3) * 4 : this.config.maxTokenLength;
+    if (token.length > maxLength) throw this.error('invalid_token', ErrorMessages.tooLong);
     const paseto = options.base64Encoded ? this.fromBase64(token) : token;
     const assertion = assertionBytes(options.implicitAssertion);
     const now = Date.now();

@@ -112,6 +112,12 @@ export interface PasetoAuthOptions {
   statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
   /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
   verifiedTokenCacheSize?: number;
+  /**
+   * Longest token accepted, in characters, checked before anything is decoded: a longer one is
+   * refused with `invalid_token` ("Token is too long"). A `base64Encoded` token may be 4/3 as long.
+   * Default `8192`, far above any real token (an access token with a few claims is ~300).
+   */
+  maxTokenLength?: number;
   /** Cookie of access tokens (location `cookies`). Default `'access_token_cookie'`. */
   accessCookieKey?: string;
   /** Cookie of refresh tokens, read on refresh routes. Default `'refresh_token_cookie'`. */
@@ -174,6 +180,7 @@ export interface ResolvedPasetoConfig {
   readonly rolesClaim: string;
   readonly statusCodes: Readonly<Record<AuthPasetoErrorCode, number>>;
   readonly verifiedTokenCacheSize: number;
+  readonly maxTokenLength: number;
   readonly accessCookieKey: string;
   readonly refreshCookieKey: string;
   readonly cookieCsrfProtect: boolean;

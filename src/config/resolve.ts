@@ -29,6 +29,7 @@ export const DEFAULTS = Object.freeze({
   otherTokenExpires: THIRTY_DAYS,
   rolesClaim: 'roles',
   verifiedTokenCacheSize: 1000,
+  maxTokenLength: 8192,
   // fastapi-jwt-auth's cookie names and CSRF methods; its insecure cookie defaults are not kept.
   accessCookieKey: 'access_token_cookie',
   refreshCookieKey: 'refresh_token_cookie',
