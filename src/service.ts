@@ -50,22 +50,22 @@ const encoder = new TextEncoder();
 export class PasetoAuthService {
   /** The options with every default filled in. */
   readonly config: ResolvedPasetoConfig;
-  private readonly keyRing: KeyRing;
-  private readonly denylist: DenylistStore;
-  private readonly denylistLoader: TokenInDenylistLoader | undefined;
-  private readonly cache: VerifiedTokenCache;
-  private readonly useKid: boolean;
+  readonly #keyRing: KeyRing;
+  readonly #denylist: DenylistStore;
+  readonly #denylistLoader: TokenInDenylistLoader | undefined;
+  readonly #cache: VerifiedTokenCache;
+  readonly #useKid: boolean;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
-  private readonly revocationListeners = new Set<{ readonly listener: RevocationListener }>();
+  readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
-    this.keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
-    this.useKid = options.keys !== undefined;
-    this.denylist = options.denylist ?? new MemoryDenylist();
-    this.denylistLoader = options.tokenInDenylistLoader;
-    this.cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
+    this.#useKid = options.keys !== undefined;
+    this.#denylist = options.denylist ?? new MemoryDenylist();
+    this.#denylistLoader = options.tokenInDenylistLoader;
+    this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -164,11 +164,11 @@ export class PasetoAuthService {
     // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
     const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
     try {
-      await this.denylist.revoke(verified.jti, until);
+      await this.#denylist.revoke(verified.jti, until);
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
-    for (const subscription of [...this.revocationListeners]) {
+    for (const subscription of [...this.#revocationListeners]) {
       try {
         subscription.listener(verified);
       } catch {
@@ -189,9 +189,9 @@ export class PasetoAuthService {
    */
   onRevoke(listener: RevocationListener): () => void {
     const subscription = { listener };
-    this.revocationListeners.add(subscription);
+    this.#revocationListeners.add(subscription);
     return () => {
-      this.revocationListeners.delete(subscription);
+      this.#revocationListeners.delete(subscription);
     };
   }
 
@@ -219,7 +219,7 @@ export class PasetoAuthService {
 
   /** PASERK ids of the configured keys, the signing key first. */
   get keyIds(): readonly string[] {
-    return this.keyRing.keys.map((key) => key.kid);
+    return this.#keyRing.keys.map((key) => key.kid);
   }
 
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
@@ -239,7 +239,7 @@ export class PasetoAuthService {
     };
     checkClaimsInput(input);
     const payload = encoder.encode(JSON.stringify(buildClaims(input)));
-    const footer = encodeFooter(options.footer, this.useKid ? key.kid : undefined);
+    const footer = encodeFooter(options.footer, this.#useKid ? key.kid : undefined);
     const token = encodeToken(key, payload, footer, assertionBytes(options.implicitAssertion));
     return options.base64Encode ? Buffer.from(token, 'utf8').toString('base64') : token;
   }
@@ -247,7 +247,7 @@ export class PasetoAuthService {
   private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
     const wanted = purpose ?? this.config.purpose;
     if (wanted !== 'local' && wanted !== 'public') throw new TypeError("purpose must be 'local' or 'public'");
-    const key = this.keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
+    const key = this.#keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
     if (!key) {
       throw new PasetoConfigError(wanted === 'local' ? 'secretKey' : 'privateKey', `no key that can create ${wanted} tokens is configured`);
     }
@@ -283,11 +283,11 @@ export class PasetoAuthService {
     const assertion = assertionBytes(options.implicitAssertion);
     const now = Date.now();
     const leewayMs = this.config.decodeLeeway * 1000;
-    let entry = this.cache.get(paseto, assertion, now, leewayMs);
+    let entry = this.#cache.get(paseto, assertion, now, leewayMs);
     if (entry === undefined) {
       entry = this.decode(paseto, assertion);
       this.checkTimes(entry, now, leewayMs);
-      this.cache.set(paseto, entry);
+      this.#cache.set(paseto, entry);
     } else {
       this.checkTimes(entry, now, leewayMs);
     }
@@ -306,7 +306,7 @@ export class PasetoAuthService {
   private decode(token: string, assertion: Uint8Array): CachedVerification {
     let decoded;
     try {
-      decoded = decodeToken(this.keyRing, token, assertion);
+      decoded = decodeToken(this.#keyRing, token, assertion);
     } catch (error) {
       if (isAuthPasetoError(error)) throw this.error(error.code, error.message);
       throw this.error('invalid_token', ErrorMessages.invalidFormat);
@@ -393,8 +393,8 @@ export class PasetoAuthService {
     };
     const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
     try {
-      const loader = this.denylistLoader;
-      const answer = andThen(andThen<unknown, boolean>(this.denylist.isRevoked(token), boolean), (revoked) =>
+      const loader = this.#denylistLoader;
+      const answer = andThen(andThen<unknown, boolean>(this.#denylist.isRevoked(token), boolean), (revoked) =>
         revoked || loader === undefined ? revoked : andThen<unknown, boolean>(loader(token), boolean),
       );
       return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked, unavailable) : answer;

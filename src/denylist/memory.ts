@@ -23,26 +23,26 @@ export class DenylistFullError extends Error {
  * One process only: use a shared store when several processes serve the same tokens.
  */
 export class MemoryDenylist implements DenylistStore {
-  private readonly entries = new Map<string, number>();
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+  readonly #entries = new Map<string, number>();
+  readonly #maxEntries: number;
+  readonly #now: () => number;
 
   constructor(options: MemoryDenylistOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 100_000;
-    this.now = options.now ?? Date.now;
+    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Number of revocations held (expired ones included until the next sweep). */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   isRevoked(token: RevocableToken): boolean {
-    const until = this.entries.get(token.jti);
+    const until = this.#entries.get(token.jti);
     if (until === undefined) return false;
     // `until` is the last millisecond the token verifies (exp + leeway): still revoked then.
-    if (until < this.now()) {
-      this.entries.delete(token.jti);
+    if (until < this.#now()) {
+      this.#entries.delete(token.jti);
       return false;
     }
     return true;
@@ -50,15 +50,15 @@ export class MemoryDenylist implements DenylistStore {
 
   revoke(jti: string, expiresAt: Date | null): void {
     const until = expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt.getTime();
-    if (!this.entries.has(jti) && this.entries.size >= this.maxEntries) {
+    if (!this.#entries.has(jti) && this.#entries.size >= this.#maxEntries) {
       this.sweep();
-      if (this.entries.size >= this.maxEntries) throw new DenylistFullError(this.maxEntries);
+      if (this.#entries.size >= this.#maxEntries) throw new DenylistFullError(this.#maxEntries);
     }
-    this.entries.set(jti, until);
+    this.#entries.set(jti, until);
   }
 
   private sweep(): void {
-    const now = this.now();
-    for (const [jti, until] of this.entries) if (until < now) this.entries.delete(jti);
+    const now = this.#now();
+    for (const [jti, until] of this.#entries) if (until < now) this.#entries.delete(jti);
   }
 }

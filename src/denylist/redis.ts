@@ -27,24 +27,24 @@ export interface RedisDenylistOptions {
  * A Redis error rejects, and the service then fails closed with `denylist_unavailable`.
  */
 export class RedisDenylist implements DenylistStore {
-  private readonly client: RedisDenylistClient;
-  private readonly prefix: string;
+  readonly #client: RedisDenylistClient;
+  readonly #prefix: string;
 
   constructor(options: RedisDenylistOptions) {
     if (typeof options?.client?.set !== 'function' || typeof options.client.exists !== 'function') {
       throw new TypeError('RedisDenylist needs a client with set() and exists(), such as an ioredis Redis instance');
     }
-    this.client = options.client;
-    this.prefix = options.prefix ?? 'paseto:denylist:';
+    this.#client = options.client;
+    this.#prefix = options.prefix ?? 'paseto:denylist:';
   }
 
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return (await this.client.exists(this.prefix + token.jti)) === 1;
+    return (await this.#client.exists(this.#prefix + token.jti)) === 1;
   }
 
   async revoke(jti: string, expiresAt: Date | null): Promise<void> {
-    const key = this.prefix + jti;
-    if (expiresAt === null) await this.client.set(key, '1');
-    else await this.client.set(key, '1', 'PXAT', expiresAt.getTime());
+    const key = this.#prefix + jti;
+    if (expiresAt === null) await this.#client.set(key, '1');
+    else await this.#client.set(key, '1', 'PXAT', expiresAt.getTime());
   }
 }
