@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { RevocationSet, publicRevocation, timedRevocation, untilOf, type TimedRevocation } from './revocation-set';
 import type { Revocation, RevocableToken, SessionDenylistStore } from './store';
 
@@ -17,7 +18,6 @@ export class DenylistFullError extends Error {
   }
 }
 
-const systemClock = { now: () => Date.now() };
 
 /**
  * The default denylist, for one process: revoked token ids, revoked sessions, subject cut-offs and

@@ -1,3 +1,4 @@
+import { MAX_TIMER_DELAY_MS, systemClock } from '../clock';
 import { PasetoConfigError } from '../errors';
 import { RevocationSet, publicRevocation, timedRevocation, untilOf, type TimedRevocation } from './revocation-set';
 import type { Revocation, RevocableToken, SessionDenylistStore } from './store';
@@ -89,7 +90,6 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'PXAT', ARGV[3]) then return 1 end
 return 0`;
 
 const KINDS = ['token', 'session', 'subject'] as const;
-const systemClock = { now: () => Date.now() };
 
 /** A revocation on the channel: `until` is `null` for never. */
 interface WireRevocation {
@@ -344,7 +344,10 @@ export class RedisDenylist implements SessionDenylistStore {
 }
 
 function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new PasetoConfigError(`RedisDenylist.${name}`, 'expected a positive whole number of milliseconds');
+  // A timer cannot wait longer than MAX_TIMER_DELAY_MS: node would fire a longer one after 1 ms.
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_TIMER_DELAY_MS) {
+    throw new PasetoConfigError(`RedisDenylist.${name}`, `expected a whole number of milliseconds from 1 to ${MAX_TIMER_DELAY_MS}`);
+  }
   return value;
 }
 
