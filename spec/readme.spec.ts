@@ -21,7 +21,7 @@ function codeLines(block: string): string[] {
   return block
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('PASETO_CONFIG, Auth') && !/^\}? ?from '/.test(line))
+    .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('configurePaseto, Auth') && !/^\}? ?from '/.test(line))
     .filter((line) => !line.startsWith('http.listen(') && !line.startsWith('// client'))
     .filter((line) => !/^[A-Za-z, ]+,$/.test(line) && !line.startsWith('pasetoAuthorizationChecker, pasetoCurrentUserChecker'));
 }
