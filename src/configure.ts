@@ -1,6 +1,11 @@
-import { Container, type ContainerInstance } from 'typedi';
+import { Container, type Token } from 'typedi';
 import type { PasetoAuthOptions } from './config/options';
 import { PASETO_CONFIG } from './service';
+
+/** What {@link configurePaseto} needs of a typedi container: the global `Container` or a `ContainerInstance`. */
+export interface OptionsContainer {
+  set(token: Token<PasetoAuthOptions>, options: PasetoAuthOptions): unknown;
+}
 
 /**
  * Registers the options `Container.get(PasetoAuthService)` (and the checkers, decorators and
@@ -11,6 +16,6 @@ import { PASETO_CONFIG } from './service';
  * @param options - the service's options
  * @param container - the typedi container; defaults to the global `Container`
  */
-export function configurePaseto(options: PasetoAuthOptions, container: ContainerInstance | typeof Container = Container): void {
+export function configurePaseto(options: PasetoAuthOptions, container: OptionsContainer = Container): void {
   container.set(PASETO_CONFIG, options);
 }
