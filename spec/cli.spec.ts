@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoKeysFromEnv, type DemoEnv } from '../demo/config';
@@ -44,14 +44,16 @@ function sourceInBash(text: string): DemoEnv & { PASETO_KID?: string } {
   try {
     const file = join(dir, 'keys.env');
     writeFileSync(file, text);
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', 'set -euo pipefail; set -a; . "$0"; set +a; env | grep "^PASETO_"', file], {
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-c', 'set -euo pipefail; set -a; . "$0"; set +a; env -0', file], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stderr).to.equal('');
     const env: Record<string, string> = {};
-    for (const line of result.stdout.split('\n').filter(Boolean)) env[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    for (const entry of result.stdout.split('\0').filter((text) => text.startsWith('PASETO_'))) {
+      env[entry.slice(0, entry.indexOf('='))] = entry.slice(entry.indexOf('=') + 1);
+    }
     return env;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -105,6 +107,13 @@ describe('cli: paseto-controllers keygen', () => {
         expect(out).to.include(`PASETO_VERSION=${version}`).and.include(`PASETO_PURPOSE=${purpose}`).and.include('kid');
         const env = sourceInBash(out);
         expect(env.PASETO_VERSION).to.equal(version);
+        if (format === 'pem') {
+          // The shell gets the PEM itself, real newlines and all: usable without any unescaping.
+          expect(env.PASETO_PRIVATE_KEY).to.match(/^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PRIVATE KEY-----\n$/);
+          expect(env.PASETO_PUBLIC_KEY).to.match(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n$/);
+          const direct = new PasetoAuthService({ version: Number(version) as 3 | 4, purpose: 'public', privateKey: env.PASETO_PRIVATE_KEY ?? '', publicKey: env.PASETO_PUBLIC_KEY ?? '' });
+          await roundTrip(direct);
+        }
         expect(env.PASETO_KID ?? '').to.match(/^k[34]\.[lp]id\./);
         const demoKeys = demoKeysFromEnv(env);
         expect(demoKeys.generated).to.equal(false);
@@ -114,6 +123,15 @@ describe('cli: paseto-controllers keygen', () => {
       });
     });
   }
+
+  it('a PEM with literal \\n escapes (what a shell leaves of a double-quoted one-line PEM) is refused with a hint', async () => {
+    const keys = JSON.parse((await run('keygen', '--purpose', 'public', '--format', 'pem', '--json')).out) as PrintableKeys;
+    const escaped = (pem = '') => pem.trimEnd().replace(/\n/g, '\\n');
+    expect(() => new PasetoAuthService({ purpose: 'public', privateKey: escaped(keys.privateKey) })).to.throw(/privateKey: could not read the PEM private key.*literal '\\n' escapes/);
+    expect(() => new PasetoAuthService({ purpose: 'public', publicKey: escaped(keys.publicKey) })).to.throw(/publicKey: could not read the PEM public key.*literal '\\n' escapes/);
+    const garbled = () => new PasetoAuthService({ purpose: 'public', publicKey: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n' });
+    expect(garbled).to.throw(/could not read the PEM public key: expected an SPKI PEM of an Ed25519 key \(version 4\)$/);
+  });
 
   it('defaults to --version 4 --purpose local --format paserk', async () => {
     const { code, out } = await run('keygen', '--json');
@@ -142,6 +160,25 @@ describe('cli: paseto-controllers keygen', () => {
     expect(main.code).to.equal(0);
     expect(main.out).to.include('keygen');
     expect((await run('help')).code).to.equal(0);
+  });
+
+  it('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const { code, out, err } = await run(flag);
+      expect(code, err).to.equal(0);
+      expect(out).to.equal(`${version}\n`);
+    }
+    expect((await run('--help')).out).to.include('--version');
+  });
+
+  it("'help keygen' shows keygen's help, as 'keygen --help' does", async () => {
+    const { code, out, err } = await run('help', 'keygen');
+    expect(code, err).to.equal(0);
+    expect(out).to.equal((await run('keygen', '--help')).out);
+    const unknown = await run('help', 'frobnicate');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.err).to.match(/unknown command 'frobnicate'/);
   });
 
   const BAD: ReadonlyArray<{ argv: string[]; message: RegExp }> = [

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { USER_DOCS } from './helpers/markdown';
 
 const root = join(__dirname, '..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -21,15 +22,15 @@ function codeLines(block: string): string[] {
   return block
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('PASETO_CONFIG, Auth') && !/^\}? ?from '/.test(line))
-    .filter((line) => !line.startsWith('http.listen(') && !line.startsWith('// client'))
+    .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('configurePaseto, Auth') && !/^\}? ?from '/.test(line))
+    .filter((line) => !line.startsWith('http.listen(') && !line.startsWith('//'))
     .filter((line) => !/^[A-Za-z, ]+,$/.test(line) && !line.startsWith('pasetoAuthorizationChecker, pasetoCurrentUserChecker'));
 }
 
 function expectRunBy(block: string, specFile: string): void {
   const spec = read(specFile);
   // A spec declares with `let` outside the test what the snippet declares with `const`, for cleanup.
-  const missing = codeLines(block).filter((line) => !spec.includes(line.replace(/^const /, '')));
+  const missing = codeLines(block).filter((line) => !spec.includes(line.replace(/^(const|export) /, '')));
   expect(missing, `lines of the README not run by ${specFile}`).to.deep.equal([]);
 }
 
@@ -51,5 +52,15 @@ describe('README quick starts are code the tests run', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);
     for (const block of blocks) expectRunBy(block, 'spec/socket/quickstart.spec.ts');
+  });
+
+  it('user docs say things in their own words: no "DESIGN" (the maintainers\' contract is not shipped)', () => {
+    for (const doc of USER_DOCS.filter((name) => name !== 'docs/design-notes.md')) {
+      expect(read(doc).match(/\bDESIGN\b/g), doc).to.equal(null);
+    }
+  });
+
+  it('the snippets compile as standalone files: spec/types.spec.ts does it for every one of them', () => {
+    expect(read('spec/types.spec.ts')).to.include('every README and docs snippet compiles as a standalone file');
   });
 });

@@ -4,6 +4,8 @@
  * [--format paserk|pem] [--json]`. Everything but the last line is side-effect free so that
  * {@link runCli} can be tested without spawning a process.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateKeys } from './keys/generate';
 import type { PasetoPurpose, PasetoVersion } from './config/options';
@@ -49,7 +51,11 @@ const MAIN_HELP = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
   keygen    Generate a PASETO key (or key pair) and print it ready for configuration
-  help      Show this help
+  help      Show this help ('help keygen': the options of keygen)
+
+Options:
+  --version    Print the version of ${PROGRAM}
+  -h, --help   Show this help
 
 Run '${PROGRAM} keygen --help' for the options of keygen.
 `;
@@ -76,6 +82,12 @@ Examples:
   ${PROGRAM} keygen --purpose public        # v4.public Ed25519 key pair in PASERK
   ${PROGRAM} keygen --version 3 --purpose public --format pem
 `;
+
+/** The package's version, read from its package.json (one level above `src/` and `dist/`). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 /** A usage mistake: printed to stderr with a hint, exit code 2. */
 class UsageError extends Error {}
@@ -148,11 +160,12 @@ export function generatePrintableKeys(request: Pick<KeygenRequest, 'version' | '
 }
 
 /**
- * One `NAME=value` line. A PEM value spans lines, so it is double-quoted with `\n` escapes,
- * which dotenv and the demo server expand back into newlines.
+ * One `NAME=value` line. A PEM value spans lines, so it is single-quoted with its real newlines:
+ * a shell (`set -a; . ./.env`) and dotenv both read that back unchanged, where `\n` escapes in
+ * double quotes stay a literal backslash-n in a shell. PEM text never holds a quote.
  */
 export function envLine(name: string, value: string): string {
-  return value.includes('\n') ? `${name}="${value.trimEnd().replace(/\n/g, '\\n')}\\n"` : `${name}=${value}`;
+  return value.includes('\n') ? `${name}='${value.trimEnd()}\n'` : `${name}=${value}`;
 }
 
 /**
@@ -173,7 +186,7 @@ export function formatKeys(keys: PrintableKeys): string {
     lines.push('# Keep the private key secret (it signs tokens); the public key only verifies and may be shared.');
   }
   if (keys.format === 'pem') {
-    lines.push('# PEM values are on one line with \\n escapes (dotenv expands them); for .pem files use --json.');
+    lines.push('# PEM values span lines in single quotes (read as is by a shell and dotenv); for .pem files use --json.');
   }
   lines.push('');
   lines.push('# Environment (e.g. .env):');
@@ -207,6 +220,18 @@ function optionsSnippet(keys: PrintableKeys): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${packageVersion()}\n`);
+    return ExitCode.ok;
+  }
+  if (command === 'help' && rest.length > 0) {
+    if (rest[0] !== 'keygen') {
+      io.stderr(`${PROGRAM}: unknown command '${rest[0]}'\n\n${MAIN_HELP}`);
+      return ExitCode.usage;
+    }
+    io.stdout(KEYGEN_HELP);
+    return ExitCode.ok;
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     (command === undefined ? io.stderr : io.stdout)(MAIN_HELP);
     return command === undefined ? ExitCode.usage : ExitCode.ok;

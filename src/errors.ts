@@ -74,6 +74,11 @@ export const ErrorMessages = Object.freeze({
   csrfClaimMissing: "Token is missing the 'csrf' claim",
 });
 
+/** The `bad_header` message for a token header sent more than once (never quoting the values). */
+export function headerSentTwiceMessage(name: string): string {
+  return `Bad ${name} header. Sent more than once; send exactly one`;
+}
+
 /** The JSON body an HTTP client or a socket `connect_error` receives. */
 export interface AuthPasetoErrorBody {
   name: string;

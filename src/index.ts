@@ -1,6 +1,7 @@
 // Decorators below (typedi, socket-controllers) need the Reflect metadata API when this loads.
 import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
+export { configurePaseto } from './configure';
 export {
   AuthPasetoError,
   PasetoConfigError,

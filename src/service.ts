@@ -404,7 +404,8 @@ export class PasetoAuthService {
   }
 
   private checkType(verified: VerifiedToken, options: VerifyTokenOptions): void {
-    const actual = verified.type;
+    // A token without a type claim (made elsewhere) reads "... but none provided".
+    const actual = typeof verified.claims.type === 'string' ? verified.type : 'none';
     if (options.refreshToken) {
       if (actual !== 'refresh') throw this.error('wrong_token_type', `Refresh token required but ${actual} provided`);
       return;

@@ -42,7 +42,7 @@ export class AuthController {
   @RefreshTokenRequired()
   async refresh(@Auth() session: AuthPaseto): Promise<{ access_token: string; token_type: 'Bearer' }> {
     // Reload the user: roles may have changed (or the user gone) since the refresh token was made.
-    const user = await this.users.findByUsername(session.getSubject() ?? '');
+    const user = await this.users.findByUsername(session.getSubject());
     if (!user) throw new UnauthorizedError('User not found');
     return { access_token: await this.accessTokenFor(user, false), token_type: 'Bearer' };
   }

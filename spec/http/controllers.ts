@@ -23,7 +23,7 @@ export class FastapiRoutes {
   @Get('/optional')
   @PasetoOptional()
   optional(@Auth() auth: AuthPaseto) {
-    return auth.getSubject() !== null ? { hello: 'world' } : { hello: 'anonym' };
+    return auth.getSubjectOrNull() !== null ? { hello: 'world' } : { hello: 'anonym' };
   }
 
   @Get('/refresh')

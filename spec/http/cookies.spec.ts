@@ -89,7 +89,7 @@ function cookieController(auth: PasetoAuthService) {
     @Post('/optional')
     @PasetoOptional()
     optional(@Auth(auth) handle: AuthPaseto) {
-      return { subject: handle.getSubject() };
+      return { subject: handle.getSubjectOrNull() };
     }
 
     @Post('/refresh')

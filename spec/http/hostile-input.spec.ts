@@ -30,6 +30,7 @@ for (const major of EXPRESS_MAJORS) {
         const twice = await send([`Bearer ${token}`, 'Bearer junk']);
         expect(twice.status).to.equal(400);
         expect(JSON.parse(twice.body).code).to.equal('bad_header');
+        expect(JSON.parse(twice.body).message).to.equal('Bad Authorization header. Sent more than once; send exactly one');
         expect(twice.body).to.not.contain(token);
       } finally {
         server.close();

@@ -5,7 +5,7 @@ import request from 'supertest';
 import express from 'express';
 import { Container } from 'typedi';
 import { Authorized, Body, CurrentUser, Get, JsonController, Post, UnauthorizedError, useExpressServer } from 'routing-controllers';
-import { PASETO_CONFIG } from '../../src/service';
+import { configurePaseto } from '../../src/configure';
 import { Auth, FreshTokenRequired, PasetoOptional, RefreshTokenRequired } from '../../src/http/decorators';
 import { AuthPaseto } from '../../src/http/auth-handle';
 import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
@@ -59,7 +59,7 @@ class AccountController {
 }
 
 function createApp() {
-  Container.set(PASETO_CONFIG, { secretKey: process.env.PASETO_SECRET_KEY });
+  configurePaseto({ secretKey: process.env.PASETO_SECRET_KEY }); // typed: a misspelt option does not compile
 
   const app = express();
   useExpressServer(app, {

@@ -13,17 +13,18 @@ describe('docs/socket.md quick start', () => {
   let io: Server | undefined;
 
   after(async () => {
+    delete process.env.PASETO_SECRET_KEY;
     for (const socket of opened) socket.close();
     await io?.close();
   });
 
   it('runs as documented', async () => {
-    const PASETO_KEY = TEST_SECRET_KEY;
+    process.env.PASETO_SECRET_KEY = TEST_SECRET_KEY;
     // the snippet's console.log, captured instead of printed
     const printed: unknown[][] = [];
     const console = { log: (...args: unknown[]) => printed.push(args) };
     // --- server (docs) ---
-    const auth = new PasetoAuthService({ secretKey: PASETO_KEY });
+    const auth = new PasetoAuthService({ secretKey: process.env.PASETO_SECRET_KEY });
     const http = createServer();
     io = new Server(http);
 
@@ -38,15 +39,18 @@ describe('docs/socket.md quick start', () => {
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
     // --- client (docs) ---
-    const token = await auth.createAccessToken({ subject: 'alice' }); // normally from your login route
-    const socket = connect(url, { auth: { token } });
-    socket.on('hello', (text: string) => console.log(text)); // hello alice
+    function connectWithToken(url: string, token: string) {
+      const socket = connect(url, { auth: { token } });
+      socket.on('hello', (text: string) => console.log(text)); // hello alice
 
-    const admin = connect(`${url}/admin`, { auth: { token } });
-    admin.on('connect_error', (err: Error & { data?: unknown }) => {
-      console.log(err.message, err.data); // Token lacks a required role { code: 'insufficient_role', status: 403 }
-    });
+      const admin = connect(`${url}/admin`, { auth: { token } });
+      admin.on('connect_error', (err: Error & { data?: unknown }) => {
+        console.log(err.message, err.data); // Token lacks a required role { code: 'insufficient_role', status: 403 }
+      });
+      return { socket, admin };
+    }
     // --- end client ---
+    const { socket, admin } = connectWithToken(url, await auth.createAccessToken({ subject: 'alice' }));
     opened.push(socket, admin);
 
     const [hello, refusal] = await Promise.all([

@@ -22,15 +22,15 @@ export type KeyMaterial = string | Uint8Array;
  */
 export interface PasetoKeyOptions {
   /** PASETO version of the key; defaults to the top-level `version`. */
-  version?: PasetoVersion;
+  version?: PasetoVersion | undefined;
   /** Purpose of the key; defaults to the top-level `purpose`. */
-  purpose?: PasetoPurpose;
-  secretKey?: KeyMaterial;
-  secretKeyFile?: string;
-  privateKey?: KeyMaterial;
-  privateKeyFile?: string;
-  publicKey?: KeyMaterial;
-  publicKeyFile?: string;
+  purpose?: PasetoPurpose | undefined;
+  secretKey?: KeyMaterial | undefined;
+  secretKeyFile?: string | undefined;
+  privateKey?: KeyMaterial | undefined;
+  privateKeyFile?: string | undefined;
+  publicKey?: KeyMaterial | undefined;
+  publicKeyFile?: string | undefined;
 }
 
 /**
@@ -39,117 +39,117 @@ export interface PasetoKeyOptions {
  */
 export interface PasetoAuthOptions {
   /** Where HTTP requests carry tokens, searched in this order. Default `['headers']`. */
-  tokenLocation?: HttpTokenLocation[];
+  tokenLocation?: HttpTokenLocation[] | undefined;
   /** Where socket handshakes carry tokens, searched in this order. Default `['auth', 'headers', 'query']`. */
-  websocketTokenLocation?: SocketTokenLocation[];
+  websocketTokenLocation?: SocketTokenLocation[] | undefined;
   /** Purpose of new tokens and of the top-level key. Default `'local'`. */
-  purpose?: PasetoPurpose;
+  purpose?: PasetoPurpose | undefined;
   /** Version of new tokens and of the top-level key. Default `4`. */
-  version?: PasetoVersion;
+  version?: PasetoVersion | undefined;
   /** Symmetric key for `local` tokens. */
-  secretKey?: KeyMaterial;
-  secretKeyFile?: string;
+  secretKey?: KeyMaterial | undefined;
+  secretKeyFile?: string | undefined;
   /** Signing key for `public` tokens. */
-  privateKey?: KeyMaterial;
-  privateKeyFile?: string;
+  privateKey?: KeyMaterial | undefined;
+  privateKeyFile?: string | undefined;
   /** Verification key for `public` tokens. */
-  publicKey?: KeyMaterial;
-  publicKeyFile?: string;
+  publicKey?: KeyMaterial | undefined;
+  publicKeyFile?: string | undefined;
   /**
    * Key ring for rotation. The first key signs new tokens (it must hold signing material);
    * every key verifies. Tokens name their key by PASERK id (`kid` in the footer).
    * When given, the top-level key fields must be absent.
    */
-  keys?: PasetoKeyOptions[];
+  keys?: PasetoKeyOptions[] | undefined;
   /** Seconds of clock skew accepted on `exp` and `nbf`. Default `0`. */
-  decodeLeeway?: number;
+  decodeLeeway?: number | undefined;
   /** `iss` put on new tokens. */
-  encodeIssuer?: string;
+  encodeIssuer?: string | undefined;
   /** Required `iss` of verified tokens (one of these). */
-  decodeIssuer?: string | string[];
+  decodeIssuer?: string | string[] | undefined;
   /** Required `aud` of verified tokens: a token passes when its `aud` shares a value with this. */
-  decodeAudience?: string | string[];
+  decodeAudience?: string | string[] | undefined;
   /** Refuse tokens without `exp`. Default `false` (as fastapi-paseto). */
-  requireExpiry?: boolean;
+  requireExpiry?: boolean | undefined;
   /** Check the denylist on verification. Default `false`. */
-  denylistEnabled?: boolean;
+  denylistEnabled?: boolean | undefined;
   /**
    * Refuse tokens without a `jti` claim (a non-empty string), which could not be revoked one by
    * one. Default: `true` when `denylistEnabled`, else `false`.
    */
-  requireJti?: boolean;
+  requireJti?: boolean | undefined;
   /** Token types whose revocation is checked. Default `['access', 'refresh']`. */
-  denylistTokenChecks?: string[];
+  denylistTokenChecks?: string[] | undefined;
   /** The denylist store. Default: an in-memory store. */
-  denylist?: DenylistStore;
+  denylist?: DenylistStore | undefined;
   /** fastapi-paseto's `token_in_denylist_loader`: true when the token is revoked; may be async. */
-  tokenInDenylistLoader?: TokenInDenylistLoader;
+  tokenInDenylistLoader?: TokenInDenylistLoader | undefined;
   /** Header carrying the token. Default `'Authorization'`. */
-  headerName?: string;
+  headerName?: string | undefined;
   /** Scheme before the token in the header; `null` for a bare token. Default `'Bearer'`. */
-  headerType?: string | null;
+  headerType?: string | null | undefined;
   /** JSON body key of the token. Default `'access_token'`. */
-  jsonKey?: string;
+  jsonKey?: string | undefined;
   /** JSON body key of a refresh token. Default `'refresh_token'`. */
-  jsonRefreshKey?: string;
+  jsonRefreshKey?: string | undefined;
   /** Prefix before the token in the JSON value; `null` for a bare token. Default `null`. */
-  jsonType?: string | null;
+  jsonType?: string | null | undefined;
   /** Query parameter of HTTP requests (location `query`). Default `'token'`. */
-  queryKey?: string;
+  queryKey?: string | undefined;
   /** Query parameter of socket handshakes. Default `'token'`. */
-  websocketQueryKey?: string;
+  websocketQueryKey?: string | undefined;
   /** Prefix before the token in the socket query value; `null` for a bare token. Default `null`. */
-  websocketQueryType?: string | null;
+  websocketQueryType?: string | null | undefined;
   /** Lifetime of access tokens in seconds, or `false` for none. Default `900`. */
-  accessTokenExpires?: number | false;
+  accessTokenExpires?: number | false | undefined;
   /** Lifetime of refresh tokens in seconds, or `false`. Default 30 days. */
-  refreshTokenExpires?: number | false;
+  refreshTokenExpires?: number | false | undefined;
   /** Lifetime of custom-type tokens in seconds, or `false`. Default 30 days. */
-  otherTokenExpires?: number | false;
+  otherTokenExpires?: number | false | undefined;
   /** Claim holding roles: a list, or a space-separated string (as OAuth `scope`). Default `'roles'`. */
-  rolesClaim?: string;
+  rolesClaim?: string | undefined;
   /** HTTP status per error code, e.g. `{ invalid_token: 422 }`. */
-  statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
+  statusCodes?: Partial<Record<AuthPasetoErrorCode, number>> | undefined;
   /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
-  verifiedTokenCacheSize?: number;
+  verifiedTokenCacheSize?: number | undefined;
   /**
    * Longest token accepted, in characters, checked before anything is decoded: a longer one is
    * refused with `invalid_token` ("Token is too long"). A `base64Encoded` token may be 4/3 as long.
    * Default `8192`, far above any real token (an access token with a few claims is ~300).
    */
-  maxTokenLength?: number;
+  maxTokenLength?: number | undefined;
   /** Cookie of access tokens (location `cookies`). Default `'access_token_cookie'`. */
-  accessCookieKey?: string;
+  accessCookieKey?: string | undefined;
   /** Cookie of refresh tokens, read on refresh routes. Default `'refresh_token_cookie'`. */
-  refreshCookieKey?: string;
+  refreshCookieKey?: string | undefined;
   /**
    * Double-submit CSRF protection of cookie-borne tokens. When on and `'cookies'` is in
    * `tokenLocation`, new tokens carry a random `csrf` claim; a request whose token came from a
    * cookie, with a method in `csrfMethods`, must send that value in the `csrfHeaderName` header.
    * Default `true`.
    */
-  cookieCsrfProtect?: boolean;
+  cookieCsrfProtect?: boolean | undefined;
   /** Cookie holding the access token's `csrf` claim, readable by scripts. Default `'csrf_access_token'`. */
-  accessCsrfCookieKey?: string;
+  accessCsrfCookieKey?: string | undefined;
   /** Cookie holding the refresh token's `csrf` claim, readable by scripts. Default `'csrf_refresh_token'`. */
-  refreshCsrfCookieKey?: string;
+  refreshCsrfCookieKey?: string | undefined;
   /** Header carrying the CSRF value (access and refresh routes alike). Default `'X-CSRF-Token'`. */
-  csrfHeaderName?: string;
+  csrfHeaderName?: string | undefined;
   /** Methods whose cookie-borne tokens need the CSRF header (case-insensitive). Default `['POST', 'PUT', 'PATCH', 'DELETE']`. */
-  csrfMethods?: string[];
+  csrfMethods?: string[] | undefined;
   /** `Secure` attribute of the auth cookies (sent over HTTPS only). Default `true`. */
-  cookieSecure?: boolean;
+  cookieSecure?: boolean | undefined;
   /** `SameSite` attribute of the auth cookies; `'none'` needs `cookieSecure`. Default `'lax'`. */
-  cookieSameSite?: CookieSameSite;
+  cookieSameSite?: CookieSameSite | undefined;
   /** `Domain` attribute of the auth cookies. Default: none (the cookie is host-only). */
-  cookieDomain?: string;
+  cookieDomain?: string | undefined;
   /** `Path` attribute of the auth cookies. Default `'/'`. */
-  cookiePath?: string;
+  cookiePath?: string | undefined;
   /**
    * `Max-Age` of the auth cookies in seconds; `null` for session cookies (gone when the browser
    * closes). Default: the remaining lifetime of the token set (a session cookie for a token without `exp`).
    */
-  cookieMaxAge?: number | null;
+  cookieMaxAge?: number | null | undefined;
 }
 
 /** {@link PasetoAuthOptions} with every default filled in and validated; frozen. */

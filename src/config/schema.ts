@@ -10,6 +10,7 @@ import {
   Min,
   ValidateBy,
   ValidateIf,
+  type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
 import { AUTH_PASETO_ERROR_CODES } from '../errors';
@@ -28,10 +29,27 @@ import type {
 export const HTTP_LOCATIONS: readonly HttpTokenLocation[] = ['headers', 'json', 'query', 'cookies'];
 export const SOCKET_LOCATIONS: readonly SocketTokenLocation[] = ['auth', 'headers', 'query'];
 
-/** A rule as a class-validator decorator with our own message. */
-function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name, validator: { validate: test, defaultMessage: () => message } }, options);
+/** A rule as a class-validator decorator with our own message (or one made from the value). */
+function rule(name: string, test: (value: unknown) => boolean, message: string | ((args: ValidationArguments) => string), options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name, validator: { validate: test, defaultMessage: typeof message === 'string' ? () => message : message } }, options);
 }
+
+/** A location option given as one string instead of a list says so. */
+const expectedLocationList = ({ value }: ValidationArguments): string =>
+  typeof value === 'string' ? `expected a list, e.g. ['${value}'], not a string` : 'expected a list';
+
+const expectedLocations = (args: ValidationArguments): string => (Array.isArray(args.value) ? 'expected at least one location' : expectedLocationList(args));
+
+/** Names the entry of `statusCodes` at fault: an unknown code, or a status outside 400-599. */
+const statusCodesMessage = ({ value }: ValidationArguments): string => {
+  if (typeof value === 'object' && value !== null) {
+    for (const [code, status] of Object.entries(value)) {
+      if (!(AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code)) return `unknown error code '${code}', expected one of ${AUTH_PASETO_ERROR_CODES.join(', ')}`;
+      if (!isStatus(status)) return `${code}: expected an HTTP error status 400-599`;
+    }
+  }
+  return 'expected { <error code>: <HTTP error status 400-599> } with known error codes';
+};
 
 const isKeyMaterial = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || value instanceof Uint8Array;
 /** Below this, `maxTokenLength` would refuse the tokens the service itself makes. */
@@ -43,12 +61,11 @@ const isLifetime = (value: unknown): boolean =>
 const isStringOrList = (value: unknown): boolean =>
   (typeof value === 'string' && value !== '') ||
   (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry !== ''));
+const isStatus = (status: unknown): boolean => Number.isInteger(status) && (status as number) >= 400 && (status as number) <= 599;
 const isStatusCodes = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
-  Object.entries(value).every(
-    ([code, status]) => (AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code) && Number.isInteger(status) && status >= 400 && status <= 599,
-  );
+  Object.entries(value).every(([code, status]) => (AUTH_PASETO_ERROR_CODES as readonly string[]).includes(code) && isStatus(status));
 const isDenylistStore = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
@@ -70,11 +87,11 @@ const COOKIE_NAME = 'expected a cookie name (letters, digits and !#$%&\'*+-.^_`|
 
 /** The validation schema of {@link PasetoAuthOptions}; every property must be listed so unknown ones are refused. */
 export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
-  @IsOptional() @IsArray({ message: 'expected a list' }) @ArrayNotEmpty({ message: 'expected at least one location' })
+  @IsOptional() @IsArray({ message: expectedLocationList }) @ArrayNotEmpty({ message: expectedLocations })
   @IsIn(HTTP_LOCATIONS, { each: true, message: `expected each location to be one of ${HTTP_LOCATIONS.join(', ')}` })
   tokenLocation!: HttpTokenLocation[];
 
-  @IsOptional() @IsArray({ message: 'expected a list' }) @ArrayNotEmpty({ message: 'expected at least one location' })
+  @IsOptional() @IsArray({ message: expectedLocationList }) @ArrayNotEmpty({ message: expectedLocations })
   @IsIn(SOCKET_LOCATIONS, { each: true, message: `expected each location to be one of ${SOCKET_LOCATIONS.join(', ')}` })
   websocketTokenLocation!: SocketTokenLocation[];
 
@@ -141,7 +158,7 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @IsString({ message: 'expected a claim name' }) @IsNotEmpty({ message: 'expected a claim name' }) rolesClaim!: string;
 
-  @IsOptional() @rule('statusCodes', isStatusCodes, 'expected { <error code>: <HTTP error status 400-599> } with known error codes')
+  @IsOptional() @rule('statusCodes', isStatusCodes, statusCodesMessage)
   statusCodes!: Partial<Record<(typeof AUTH_PASETO_ERROR_CODES)[number], number>>;
 
   @IsOptional() @IsInt({ message: 'expected a whole number >= 0' }) @Min(0, { message: 'expected a whole number >= 0' })

@@ -1,3 +1,4 @@
+import { ErrorMessages } from '../errors';
 import type { PasetoAuthService } from '../service';
 import type {
   CreateAccessTokenOptions,
@@ -71,8 +72,24 @@ export class AuthPaseto {
     return this.current;
   }
 
-  /** The `sub` of the current token, or `null` (fastapi-paseto's `get_subject` / `get_paseto_subject`). */
-  getSubject(): string | number | null {
+  /**
+   * The `sub` of the current token (fastapi-paseto's `get_subject` / `get_paseto_subject`), for
+   * the usual guarded route where a token is there. On an anonymous request (an optional route,
+   * or no guard) use {@link getSubjectOrNull}.
+   * @throws AuthPasetoError `token_missing` (after setting `WWW-Authenticate`) when there is no current token
+   */
+  getSubject(): string | number {
+    const subject = this.current?.subject;
+    if (subject === undefined) {
+      const error = this.service.error('token_missing', ErrorMessages.tokenMissing);
+      setAuthErrorHeaders(this.response, error, this.service);
+      throw error;
+    }
+    return subject;
+  }
+
+  /** The `sub` of the current token, or `null` when the request is anonymous. */
+  getSubjectOrNull(): string | number | null {
     return this.current?.subject ?? null;
   }
 

@@ -11,6 +11,16 @@ export function isPem(text: string): boolean {
   return /^\s*-----BEGIN [A-Z0-9 ]+-----/.test(text);
 }
 
+/**
+ * A hint for a PEM pasted on one line with literal `\n` escapes (e.g. a double-quoted env value
+ * read by a shell, which does not expand them): the usual reason a PEM does not parse.
+ */
+function escapedNewlinesHint(pem: string): string {
+  return pem.includes('\\n')
+    ? " (the value holds literal '\\n' escapes instead of newlines: give the PEM its real line breaks, e.g. value.replace(/\\\\n/g, '\\n'), or use the ...File option)"
+    : '';
+}
+
 /** What a version expects, for messages. */
 function expectedKind(version: PasetoVersion): string {
   return version === 4 ? 'an Ed25519 key (version 4)' : 'an ECDSA P-384 key (version 3)';
@@ -66,7 +76,7 @@ export function importPrivatePem(pem: string, version: PasetoVersion, field: str
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
     // node's message is dropped: it is not needed and may quote the input.
-    throw new PasetoConfigError(field, `could not read the PEM private key: expected an unencrypted PKCS#8 or SEC 1 PEM of ${expectedKind(version)}`);
+    throw new PasetoConfigError(field, `could not read the PEM private key: expected an unencrypted PKCS#8 or SEC 1 PEM of ${expectedKind(version)}${escapedNewlinesHint(pem)}`);
   }
   checkEcPoint(key, version, field);
   checkKeyType(key, version, field);
@@ -82,7 +92,7 @@ export function importPublicPem(pem: string, version: PasetoVersion, field: stri
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
   } catch {
-    throw new PasetoConfigError(field, `could not read the PEM public key: expected an SPKI PEM of ${expectedKind(version)}`);
+    throw new PasetoConfigError(field, `could not read the PEM public key: expected an SPKI PEM of ${expectedKind(version)}${escapedNewlinesHint(pem)}`);
   }
   checkEcPoint(key, version, field);
   checkKeyType(key, version, field);

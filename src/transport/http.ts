@@ -2,6 +2,7 @@ import { HttpError } from 'routing-controllers';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
 import { HTTP_LOCATIONS } from '../config/schema';
 import type { MaybePromise } from '../maybe-promise';
+import { headerSentTwiceMessage } from '../errors';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
@@ -180,8 +181,8 @@ function readLocation(
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
       // node keeps the first of two Authorization headers and drops the other, while a proxy may
       // act on the last: two token headers are ambiguous, so refused like any malformed value.
-      const value = headerLines(request, name.toLowerCase()) > 1 ? [] : request.headers[name.toLowerCase()];
-      return readPrefixedToken(value, prefix, 'header', name, error);
+      if (headerLines(request, name.toLowerCase()) > 1) throw error('bad_header', headerSentTwiceMessage(name));
+      return readPrefixedToken(request.headers[name.toLowerCase()], prefix, 'header', name, error);
     }
     case 'json':
       return readJsonToken(request, config, lookup, error);
