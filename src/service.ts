@@ -10,6 +10,7 @@ import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
+import { systemClock, type PasetoClock } from './clock';
 import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
 import type {
   AuthenticateOptions,
@@ -50,6 +51,8 @@ const encoder = new TextEncoder();
 export class PasetoAuthService {
   /** The options with every default filled in. */
   readonly config: ResolvedPasetoConfig;
+  /** The time source of token times, the cache, the default denylist and live-session timers (option `clock`). */
+  readonly clock: PasetoClock;
   readonly #keyRing: KeyRing;
   readonly #denylist: DenylistStore;
   readonly #denylistLoader: TokenInDenylistLoader | undefined;
@@ -61,9 +64,10 @@ export class PasetoAuthService {
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
+    this.clock = options.clock ?? systemClock;
     this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
     this.#useKid = options.keys !== undefined;
-    this.#denylist = options.denylist ?? new MemoryDenylist();
+    this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
     this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
   }
@@ -225,7 +229,7 @@ export class PasetoAuthService {
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
     if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
     const key = this.signingKey(options.purpose);
-    const now = Date.now();
+    const now = this.clock.now();
     const input = {
       subject: options.subject,
       type,
@@ -281,7 +285,7 @@ export class PasetoAuthService {
     if (token.length > maxLength) throw this.error('invalid_token', ErrorMessages.tooLong);
     const paseto = options.base64Encoded ? this.fromBase64(token) : token;
     const assertion = assertionBytes(options.implicitAssertion);
-    const now = Date.now();
+    const now = this.clock.now();
     const leewayMs = this.config.decodeLeeway * 1000;
     let entry = this.#cache.get(paseto, assertion, now, leewayMs);
     if (entry === undefined) {

@@ -7,8 +7,8 @@ import { PasetoConfigError } from '../../src/errors';
 import { DEFAULTS } from '../../src/config/resolve';
 import { generateKeys } from '../../src/keys/generate';
 import type { PasetoAuthOptions } from '../../src/config/options';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 
 function configError(options: unknown): PasetoConfigError {
   try {

@@ -1,5 +1,6 @@
 import type { AuthPasetoErrorCode } from '../errors';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+import type { PasetoClock } from '../clock';
 
 /** PASETO versions we produce and accept. */
 export type PasetoVersion = 3 | 4;
@@ -82,6 +83,12 @@ export interface PasetoAuthOptions {
   denylistTokenChecks?: string[] | undefined;
   /** The denylist store. Default: an in-memory store. */
   denylist?: DenylistStore | undefined;
+  /**
+   * Time source in milliseconds (`{ now(): number }`, optionally `schedule`) for token times, their
+   * checks, the verified-token cache, the default in-memory denylist and live-session timers.
+   * Default: the system clock. Tests pass a `TestClock` (`paseto-controllers/testing`).
+   */
+  clock?: PasetoClock | undefined;
   /** fastapi-paseto's `token_in_denylist_loader`: true when the token is revoked; may be async. */
   tokenInDenylistLoader?: TokenInDenylistLoader | undefined;
   /** Header carrying the token. Default `'Authorization'`. */

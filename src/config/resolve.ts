@@ -46,8 +46,8 @@ export const DEFAULTS = Object.freeze({
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
 
 /** Options the service keeps itself (keys are imported, stores held), not part of the resolved configuration. */
-const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader']);
-type ConfigOptions = Omit<PasetoAuthOptions, (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader'>;
+const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader', 'clock']);
+type ConfigOptions = Omit<PasetoAuthOptions, (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader' | 'clock'>;
 
 /** The configuration and the key entries to import, both checked. */
 export interface ResolvedOptions {

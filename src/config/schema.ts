@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { AUTH_PASETO_ERROR_CODES } from '../errors';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+import { isClock, type PasetoClock } from '../clock';
 import type {
   CookieSameSite,
   HttpTokenLocation,
@@ -132,6 +133,9 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @rule('denylistStore', isDenylistStore, 'expected an object with isRevoked(token) and revoke(jti, expiresAt) methods')
   denylist!: DenylistStore;
+
+  @IsOptional() @rule('clock', isClock, 'expected a clock: an object with now() (milliseconds) and optionally schedule(callback, delayMs)')
+  clock!: PasetoClock;
 
   @IsOptional() @rule('function', (v) => typeof v === 'function', 'expected a function (token) => boolean | Promise<boolean>')
   tokenInDenylistLoader!: TokenInDenylistLoader;
