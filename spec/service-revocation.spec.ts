@@ -105,7 +105,7 @@ describe('PasetoAuthService revocation hooks', () => {
       const store: DenylistStore = {
         isRevoked: (token) => {
           asked += 1;
-          return revokedIds.has(token.jti);
+          return revokedIds.has(token.jti ?? '');
         },
         revoke: (jti) => {
           revokedIds.add(jti);

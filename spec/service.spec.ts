@@ -369,7 +369,7 @@ describe('PasetoAuthService', () => {
         caught = error;
       }
       expect(caught).to.be.instanceOf(TypeError);
-      expect((await auth.verifyToken(foreign)).jti).to.equal('');
+      expect((await auth.verifyToken(foreign)).jti).to.equal(null);
     });
 
     it('revokes access and refresh tokens; denylistTokenChecks limits what is checked', async () => {
@@ -384,7 +384,7 @@ describe('PasetoAuthService', () => {
 
     it('is not consulted when denylistEnabled is false, and revoking then is a configuration error', async () => {
       const calls: string[] = [];
-      const store: DenylistStore = { isRevoked: (token) => (calls.push(token.jti), true), revoke: () => undefined };
+      const store: DenylistStore = { isRevoked: (token) => (calls.push(token.jti ?? ''), true), revoke: () => undefined };
       const auth = service({ denylist: store });
       expect((await auth.verifyToken(await auth.createAccessToken({ subject: 'a' }))).subject).to.equal('a');
       expect(calls).to.deep.equal([]);
@@ -400,7 +400,7 @@ describe('PasetoAuthService', () => {
     it('works with an async store and an async tokenInDenylistLoader', async () => {
       const revoked = new Map<string, Date | null>();
       const store: DenylistStore = {
-        isRevoked: async (token: RevocableToken) => revoked.has(token.jti),
+        isRevoked: async (token: RevocableToken) => revoked.has(token.jti ?? ''),
         revoke: async (jti, expiresAt) => void revoked.set(jti, expiresAt),
       };
       const loaderSeen: string[] = [];
@@ -412,7 +412,7 @@ describe('PasetoAuthService', () => {
       const token = await auth.createAccessToken({ subject: 'a' });
       const verified = await auth.verifyToken(token);
       await auth.revokeToken(token);
-      expect(revoked.get(verified.jti)?.getTime()).to.equal(verified.expiresAt?.getTime());
+      expect(revoked.get(verified.jti ?? '')?.getTime()).to.equal(verified.expiresAt?.getTime());
       await expectCode(auth.verifyToken(token), 'token_revoked');
       await expectCode(auth.verifyToken(await auth.createAccessToken({ subject: 'b', userClaims: { banned: true } })), 'token_revoked');
       expect(loaderSeen).to.include('access');

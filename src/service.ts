@@ -163,8 +163,8 @@ export class PasetoAuthService {
       throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
     }
     const verified = typeof token === 'string' ? this.open(token, options).verified : token;
-    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart: revoking '' would revoke them all.
-    if (verified.jti === '') throw new TypeError('cannot revoke a token without a jti claim');
+    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart from one another.
+    if (verified.jti === null) throw new TypeError('cannot revoke a token without a jti claim');
     // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
     const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
     try {
@@ -331,8 +331,8 @@ export class PasetoAuthService {
     if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
       throw this.error('invalid_token', ErrorMessages.subjectMissing);
     }
-    const jti = typeof record.jti === 'string' ? record.jti : '';
-    if (jti === '' && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
+    const jti = typeof record.jti === 'string' && record.jti !== '' ? record.jti : null;
+    if (jti === null && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
     this.checkIssuer(record.iss);
     this.checkAudience(record.aud);
     const verified: VerifiedToken = Object.freeze({

@@ -251,7 +251,7 @@ for (const transport of TRANSPORTS) {
         const ending = endingOf(socket);
         const verified = await here.verifyToken(token);
         // "Elsewhere": straight into the store, so this process's onRevoke never hears of it.
-        store.revoke(verified.jti, verified.expiresAt);
+        store.revoke(verified.jti ?? '', verified.expiresAt);
         const started = Date.now();
         expect(await ending).to.deep.include({ ended: REVOKED, reason: 'io server disconnect' });
         expect(Date.now() - started).to.be.below(3000);
