@@ -1,11 +1,14 @@
 import { Inject, Service, Token } from 'typedi';
-import { AuthPasetoError, ErrorMessages, isAuthPasetoError, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
+import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
 import { MAX_LIFETIME_SECONDS } from './config/schema';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
-import { decodeToken, encodeToken } from './tokens/protocol';
-import { audienceMatches, buildClaims, checkClaimsInput, deepFreeze, issuesCsrfClaim, parseTime } from './tokens/claims';
+import { encodeToken } from './tokens/protocol';
+import { buildClaims, checkClaimsInput, issuesCsrfClaim } from './tokens/claims';
+import { TokenFailure } from './tokens/failure';
+import { openToken, unwrapToken } from './tokens/open';
+import { checkTimes, checkTokenType, validateClaims, type ClaimsRequirement } from './tokens/validate';
 import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
@@ -38,8 +41,6 @@ const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPa
   'invalid_audience',
 ]);
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 /**
@@ -57,6 +58,7 @@ export class PasetoAuthService {
   readonly #denylist: DenylistStore;
   readonly #denylistLoader: TokenInDenylistLoader | undefined;
   readonly #cache: VerifiedTokenCache;
+  readonly #claimRules: ClaimsRequirement;
   readonly #useKid: boolean;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
   readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
@@ -70,6 +72,13 @@ export class PasetoAuthService {
     this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
     this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#claimRules = Object.freeze({
+      leewayMs: this.config.decodeLeeway * 1000,
+      issuer: this.config.decodeIssuer,
+      audience: this.config.decodeAudience,
+      requireExpiry: this.config.requireExpiry,
+      requireJti: this.config.requireJti,
+    });
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -93,7 +102,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError with the code of the first failed check
    */
   async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<VerifiedToken> {
-    return this.verifyNow(token, options);
+    return this.#asAuthError(() => this.#verify(token, options));
   }
 
   /**
@@ -106,26 +115,28 @@ export class PasetoAuthService {
 
   /**
    * {@link authenticate} for the adapters' hot path: it answers synchronously (a value, or a
-   * thrown {@link AuthPasetoError}) unless a denylist store has to be waited for.
+   * thrown {@link AuthPasetoError}) unless a denylist store has to be waited for. Not public API.
    * @internal
    */
   authenticateNow(token: string | undefined, options: AuthenticateOptions = {}): MaybePromise<VerifiedToken | null> {
-    this.checkRequirement(options);
-    if (token === undefined || token === '') {
-      if (options.optional) return null;
-      throw this.error('token_missing', ErrorMessages.tokenMissing);
-    }
-    const anonymousIfOptional = (error: unknown): null => {
-      if (options.optional && isAuthPasetoError(error) && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
-      throw error;
-    };
-    let verified: MaybePromise<VerifiedToken>;
-    try {
-      verified = this.verifyNow(token, options);
-    } catch (error) {
-      return anonymousIfOptional(error);
-    }
-    return verified instanceof Promise ? verified.catch(anonymousIfOptional) : verified;
+    return this.#asAuthError(() => {
+      if (token === undefined || token === '') {
+        checkRequirement(options);
+        if (options.optional) return null;
+        throw new TokenFailure('token_missing', ErrorMessages.tokenMissing);
+      }
+      const anonymousIfOptional = (error: unknown): null => {
+        if (options.optional && error instanceof TokenFailure && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
+        throw error;
+      };
+      let verified: MaybePromise<VerifiedToken>;
+      try {
+        verified = this.#verify(token, options);
+      } catch (error) {
+        return anonymousIfOptional(error);
+      }
+      return isPromiseLike(verified) ? Promise.resolve(verified).catch(anonymousIfOptional) : verified;
+    });
   }
 
   /** The roles of a token: its `rolesClaim` as a list, or a space-separated string split (as OAuth `scope`). */
@@ -162,7 +173,7 @@ export class PasetoAuthService {
     if (!this.config.denylistEnabled) {
       throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
     }
-    const verified = typeof token === 'string' ? this.open(token, options).verified : token;
+    const verified = typeof token === 'string' ? this.#asAuthError(() => this.#open(token, options)).verified : token;
     // Tokens without a jti (made elsewhere with a shared key) cannot be told apart from one another.
     if (verified.jti === null) throw new TypeError('cannot revoke a token without a jti claim');
     // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
@@ -213,12 +224,29 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
    */
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return this.isRevocationChecked(token) && this.askDenylist(token);
+    return this.isRevocationChecked(token) && this.#asAuthError(() => this.#askDenylist(token));
   }
 
-  /** An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`). */
+  /**
+   * An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`): the
+   * one place a failure becomes an error with a status, for the service and its adapters alike.
+   */
   error(code: AuthPasetoErrorCode, message: string): AuthPasetoError {
     return new AuthPasetoError(code, message, this.config.statusCodes[code]);
+  }
+
+  /** Runs `run`, turning a {@link TokenFailure} it throws or rejects with into {@link error}. */
+  #asAuthError<T>(run: () => T): T {
+    const convert = (failure: unknown): never => {
+      throw failure instanceof TokenFailure ? this.error(failure.code, failure.message) : failure;
+    };
+    let result: T;
+    try {
+      result = run();
+    } catch (failure) {
+      return convert(failure);
+    }
+    return (isPromiseLike(result) ? Promise.resolve(result).catch(convert) : result) as T;
   }
 
   /** PASERK ids of the configured keys, the signing key first. */
@@ -273,117 +301,50 @@ export class PasetoAuthService {
     return lifetime === false ? null : now + lifetime * 1000;
   }
 
-  private checkRequirement(options: VerifyTokenOptions): void {
-    if (options.fresh && options.refreshToken) throw this.error('invalid_argument', ErrorMessages.freshAndRefresh);
-  }
-
   /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
-  private open(token: string, options: VerifyTokenOptions): CachedVerification {
-    if (typeof token !== 'string' || token === '') throw this.error('token_missing', ErrorMessages.tokenMissing);
-    // Before any decoding (base64, footer, JSON) and before the cache: forged megabytes cost nothing.
-    const maxLength = options.base64Encoded ? Math.ceil(this.config.maxTokenLength / 3) * 4 : this.config.maxTokenLength;
-    if (token.length > maxLength) throw this.error('invalid_token', ErrorMessages.tooLong);
-    const paseto = options.base64Encoded ? this.fromBase64(token) : token;
+  #open(token: string, options: VerifyTokenOptions): CachedVerification {
+    const paseto = unwrapToken(token, this.config.maxTokenLength, options.base64Encoded === true);
     const assertion = assertionBytes(options.implicitAssertion);
     const now = this.clock.now();
-    const leewayMs = this.config.decodeLeeway * 1000;
-    let entry = this.#cache.get(paseto, assertion, now, leewayMs);
-    if (entry === undefined) {
-      entry = this.decode(paseto, assertion);
-      this.checkTimes(entry, now, leewayMs);
-      this.#cache.set(paseto, entry);
-    } else {
-      this.checkTimes(entry, now, leewayMs);
+    const rules = this.#claimRules;
+    const cached = this.#cache.get(paseto, assertion, now, rules.leewayMs);
+    if (cached !== undefined) {
+      checkTimes(cached.expiresAt, cached.notBefore, now, rules.leewayMs);
+      return cached;
     }
-    return entry;
-  }
-
-  private fromBase64(token: string): string {
-    if (!BASE64.test(token)) throw this.error('invalid_token', ErrorMessages.invalidBase64);
-    try {
-      return utf8.decode(Buffer.from(token, 'base64'));
-    } catch {
-      throw this.error('invalid_token', ErrorMessages.invalidBase64);
-    }
-  }
-
-  private decode(token: string, assertion: Uint8Array): CachedVerification {
-    let decoded;
-    try {
-      decoded = decodeToken(this.#keyRing, token, assertion);
-    } catch (error) {
-      if (isAuthPasetoError(error)) throw this.error(error.code, error.message);
-      throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    }
-    let claims: unknown;
-    try {
-      claims = JSON.parse(utf8.decode(decoded.payload));
-    } catch {
-      throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    }
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    const record = claims as Record<string, unknown>;
-    const expiresAt = parseTime(record.exp);
-    const notBefore = parseTime(record.nbf);
-    if (Number.isNaN(expiresAt) || Number.isNaN(notBefore)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    if (expiresAt === undefined && this.config.requireExpiry) throw this.error('invalid_token', ErrorMessages.expiryMissing);
-    const subject = record.sub;
-    if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
-      throw this.error('invalid_token', ErrorMessages.subjectMissing);
-    }
-    const jti = typeof record.jti === 'string' && record.jti !== '' ? record.jti : null;
-    if (jti === null && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
-    this.checkIssuer(record.iss);
-    this.checkAudience(record.aud);
+    const { decoded, claims } = openToken(this.#keyRing, paseto, assertion);
+    const valid = validateClaims(claims, rules, now);
     const verified: VerifiedToken = Object.freeze({
-      token,
-      claims: deepFreeze(record),
-      subject,
-      jti,
-      type: typeof record.type === 'string' ? record.type : 'None',
-      fresh: record.fresh === true,
+      token: paseto,
+      claims: valid.claims,
+      subject: valid.subject,
+      jti: valid.jti,
+      type: valid.type,
+      fresh: valid.fresh,
       footer: decodeFooter(decoded.footer),
       purpose: decoded.purpose,
       version: decoded.version,
       kid: decoded.key.kid,
-      expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
+      expiresAt: valid.expiresAt === undefined ? null : new Date(valid.expiresAt),
     });
-    return { verified, assertion, expiresAt, notBefore };
+    const entry: CachedVerification = { verified, assertion, expiresAt: valid.expiresAt, notBefore: valid.notBefore };
+    this.#cache.set(paseto, entry);
+    return entry;
   }
 
-  private checkTimes(entry: CachedVerification, now: number, leewayMs: number): void {
-    if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) throw this.error('token_expired', ErrorMessages.expired);
-    if (entry.notBefore !== undefined && now + leewayMs < entry.notBefore) throw this.error('token_not_active', ErrorMessages.notActive);
-  }
-
-  private checkIssuer(iss: unknown): void {
-    const accepted = this.config.decodeIssuer;
-    if (accepted === undefined) return;
-    if (iss === undefined) throw this.error('invalid_issuer', ErrorMessages.issuerMissing);
-    if (typeof iss !== 'string' || !accepted.includes(iss)) throw this.error('invalid_issuer', ErrorMessages.issuerInvalid);
-  }
-
-  /** A token naming an audience is only for services that name theirs (as JWT's `aud` rule). */
-  private checkAudience(aud: unknown): void {
-    const accepted = this.config.decodeAudience;
-    if (accepted === undefined) {
-      if (aud !== undefined) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
-      return;
-    }
-    if (!audienceMatches(aud, accepted)) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
-  }
-
-  /** `undefined` when the denylist does not apply, so the hot path takes no extra tick. */
-  /** Verification after the requirement: synchronous unless the denylist store answers with a promise. */
-  private verifyNow(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
-    this.checkRequirement(options);
-    const { verified } = this.open(token, options);
+  /**
+   * Open → validate (cached) → denylist → type and freshness: synchronous unless the denylist
+   * store answers with a promise. Throws {@link TokenFailure}.
+   */
+  #verify(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
+    checkRequirement(options);
+    const { verified } = this.#open(token, options);
     const finish = (revoked: boolean): VerifiedToken => {
-      if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
-      this.checkType(verified, options);
+      if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
+      checkTokenType(verified, options);
       return verified;
     };
-    return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
+    return this.isRevocationChecked(verified) ? andThen(this.#askDenylist(verified), finish) : finish(false);
   }
 
   /**
@@ -391,9 +352,9 @@ export class PasetoAuthService {
    * does an answer that is not a boolean (`1` from a Redis `EXISTS`, `undefined` from a forgotten
    * `return`): a store that cannot say `true` or `false` is broken, not "not revoked".
    */
-  private askDenylist(token: RevocableToken): MaybePromise<boolean> {
+  #askDenylist(token: RevocableToken): MaybePromise<boolean> {
     const unavailable = (): never => {
-      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+      throw new TokenFailure('denylist_unavailable', ErrorMessages.denylistUnavailable);
     };
     const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
     try {
@@ -406,19 +367,9 @@ export class PasetoAuthService {
       return unavailable();
     }
   }
+}
 
-  private checkType(verified: VerifiedToken, options: VerifyTokenOptions): void {
-    // A token without a type claim (made elsewhere) reads "... but none provided".
-    const actual = typeof verified.claims.type === 'string' ? verified.type : 'none';
-    if (options.refreshToken) {
-      if (actual !== 'refresh') throw this.error('wrong_token_type', `Refresh token required but ${actual} provided`);
-      return;
-    }
-    const expected = options.type ?? 'access';
-    if (actual !== expected) {
-      const message = expected === 'access' ? `Access token required but ${actual} provided` : `${expected} token required but ${actual} provided`;
-      throw this.error('wrong_token_type', message);
-    }
-    if (options.fresh && !verified.fresh) throw this.error('fresh_token_required', ErrorMessages.notFresh);
-  }
+/** `fresh` and `refreshToken` together ask for two different tokens: the caller's mistake. */
+function checkRequirement(options: VerifyTokenOptions): void {
+  if (options.fresh && options.refreshToken) throw new TokenFailure('invalid_argument', ErrorMessages.freshAndRefresh);
 }
