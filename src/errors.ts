@@ -1,5 +1,3 @@
-import { HttpError } from 'routing-controllers';
-
 /**
  * Stable, machine-readable codes of every authentication failure (DESIGN §3).
  * Clients may branch on these; messages may be reworded, codes never are.
@@ -88,22 +86,26 @@ export interface AuthPasetoErrorBody {
 }
 
 /**
- * The one error class of every authentication failure. It is an `HttpError`, so
- * routing-controllers renders it with its own status; its message never holds a token or a URL.
+ * The one error class of every authentication failure. Framework-free: routing-controllers (and
+ * express' own handler, through `status`) render it by its `httpCode` and `toJSON()`, so a
+ * Socket.IO-only application needs no HTTP framework. Its message never holds a token or a URL.
  */
-export class AuthPasetoError extends HttpError {
+export class AuthPasetoError extends Error {
+  /** The HTTP status (the status configured for {@link code}, see the `statusCodes` option). */
+  readonly httpCode: number;
   /** Stable machine-readable code, see {@link AuthPasetoErrorCode}. */
   readonly code: AuthPasetoErrorCode;
 
   /**
    * @param code - the stable code
-   * @param message - the human-readable message (DESIGN §3)
+   * @param message - the human-readable message
    * @param status - the HTTP status; defaults to the code's default status
    */
   constructor(code: AuthPasetoErrorCode, message: string, status: number = DEFAULT_STATUS_CODES[code]) {
-    super(status, message);
+    super(message);
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'AuthPasetoError';
+    this.httpCode = status;
     this.code = code;
   }
 
