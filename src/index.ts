@@ -2,12 +2,12 @@
 import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export { configurePaseto } from './configure';
+export type { PasetoClock } from './clock';
 export {
   AuthPasetoError,
   PasetoConfigError,
   ErrorMessages,
   DEFAULT_STATUS_CODES,
-  AUTH_PASETO_ERROR_CODES,
   isAuthPasetoError,
   type AuthPasetoErrorCode,
   type AuthPasetoErrorBody,
@@ -71,9 +71,9 @@ export {
   type PasetoSocketControllersMiddlewareClass,
   type SocketControllersNamespace,
 } from './socket/socket-controllers';
-export { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from './transport/socket';
+export type { SocketHandshakeLike, SocketTokenLookupOptions } from './transport/socket';
 export { PasetoRequired, FreshTokenRequired, RefreshTokenRequired, PasetoOptional, Auth, type PasetoRouteDecorator } from './http/decorators';
-export { pasetoRequirement, isPasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
+export { pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
 export {
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
@@ -89,7 +89,6 @@ export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,
-  wwwAuthenticateValue,
   type PasetoErrorHandlerOptions,
   type PasetoErrorRequestHandler,
   type HttpResponseLike,

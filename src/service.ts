@@ -2,10 +2,9 @@ import { Inject, Service, Token } from 'typedi';
 import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
-import { MAX_LIFETIME_SECONDS } from './config/schema';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
 import { encodeToken } from './tokens/protocol';
-import { buildClaims, checkClaimsInput, issuesCsrfClaim } from './tokens/claims';
+import { buildClaims, checkClaimsInput, expiryOf, issuesCsrfClaim } from './tokens/claims';
 import { TokenFailure } from './tokens/failure';
 import { openToken, unwrapToken } from './tokens/open';
 import { checkTimes, checkTokenType, validateClaims, type ClaimsRequirement } from './tokens/validate';
@@ -13,6 +12,7 @@ import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
+import { askDenylist } from './denylist/ask';
 import { systemClock, type PasetoClock } from './clock';
 import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
 import type {
@@ -224,7 +224,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
    */
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return this.isRevocationChecked(token) && this.#asAuthError(() => this.#askDenylist(token));
+    return this.isRevocationChecked(token) && this.#asAuthError(() => askDenylist(this.#denylist, this.#denylistLoader, token));
   }
 
   /**
@@ -263,7 +263,7 @@ export class PasetoAuthService {
       type,
       fresh,
       now,
-      expiresAt: this.expiryOf(type, options.expiresIn, now),
+      expiresAt: expiryOf(options.expiresIn, now, type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires),
       issuer: options.issuer ?? this.config.encodeIssuer,
       audience: options.audience,
       userClaims: options.userClaims,
@@ -284,21 +284,6 @@ export class PasetoAuthService {
       throw new PasetoConfigError(wanted === 'local' ? 'secretKey' : 'privateKey', `no key that can create ${wanted} tokens is configured`);
     }
     return key;
-  }
-
-  private expiryOf(type: string, expiresIn: number | Date | false | undefined, now: number): number | null {
-    if (expiresIn === false) return null;
-    if (expiresIn !== undefined) {
-      const at = expiresIn instanceof Date ? expiresIn.getTime() : typeof expiresIn === 'number' ? now + expiresIn * 1000 : Number.NaN;
-      // Within a century either way: beyond that it is a mistake, and far enough it is no date at all.
-      if (!(Math.abs(at - now) <= MAX_LIFETIME_SECONDS * 1000)) {
-        throw new TypeError('expiresIn must be seconds or a valid Date within a century from now, or false');
-      }
-      return at;
-    }
-    const lifetime =
-      type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires;
-    return lifetime === false ? null : now + lifetime * 1000;
   }
 
   /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
@@ -344,28 +329,7 @@ export class PasetoAuthService {
       checkTokenType(verified, options);
       return verified;
     };
-    return this.isRevocationChecked(verified) ? andThen(this.#askDenylist(verified), finish) : finish(false);
-  }
-
-  /**
-   * The store, then the loader; either may answer now or later. Any failure fails closed, and so
-   * does an answer that is not a boolean (`1` from a Redis `EXISTS`, `undefined` from a forgotten
-   * `return`): a store that cannot say `true` or `false` is broken, not "not revoked".
-   */
-  #askDenylist(token: RevocableToken): MaybePromise<boolean> {
-    const unavailable = (): never => {
-      throw new TokenFailure('denylist_unavailable', ErrorMessages.denylistUnavailable);
-    };
-    const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
-    try {
-      const loader = this.#denylistLoader;
-      const answer = andThen(andThen<unknown, boolean>(this.#denylist.isRevoked(token), boolean), (revoked) =>
-        revoked || loader === undefined ? revoked : andThen<unknown, boolean>(loader(token), boolean),
-      );
-      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked, unavailable) : answer;
-    } catch {
-      return unavailable();
-    }
+    return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
   }
 }
 
