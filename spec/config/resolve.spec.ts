@@ -46,6 +46,18 @@ describe('configuration', () => {
     expect(DEFAULTS.headerType).to.equal('Bearer');
   });
 
+  it('declares each option once: DEFAULTS is what an empty configuration resolves to', () => {
+    const { config } = new PasetoAuthService({ secretKey: LOCAL_KEY });
+    for (const [name, value] of Object.entries(DEFAULTS)) expect(config[name as keyof typeof config], name).to.deep.equal(value);
+    expect(Object.keys(config)).to.include.members(Object.keys(DEFAULTS));
+  });
+
+  it('refuses null for an option that has no null meaning, naming it (undefined means not given)', () => {
+    expect(() => new PasetoAuthService({ secretKey: LOCAL_KEY, decodeLeeway: null as unknown as number })).to.throw(PasetoConfigError, 'decodeLeeway');
+    expect(() => new PasetoAuthService({ secretKey: LOCAL_KEY, tokenLocation: null as unknown as [] })).to.throw(PasetoConfigError, 'tokenLocation');
+    expect(new PasetoAuthService({ secretKey: LOCAL_KEY, decodeLeeway: undefined, jsonType: null }).config.decodeLeeway).to.equal(0);
+  });
+
   it('keeps headerType null (bare tokens) and list options as given', () => {
     const { config } = new PasetoAuthService({ secretKey: LOCAL_KEY, headerType: null, decodeAudience: 'api', decodeIssuer: ['a', 'b'] });
     expect(config.headerType).to.equal(null);
