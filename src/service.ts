@@ -3,12 +3,11 @@ import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoError
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
-import { encodeToken } from './tokens/protocol';
-import { buildClaims, checkClaimsInput, expiryOf, issuesCsrfClaim } from './tokens/claims';
+import { issueToken } from './tokens/issue';
 import { TokenFailure } from './tokens/failure';
 import { openToken, unwrapToken } from './tokens/open';
 import { checkTimes, checkTokenType, validateClaims, type ClaimsRequirement } from './tokens/validate';
-import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
+import { assertionBytes, decodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
@@ -41,7 +40,6 @@ const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPa
   'invalid_audience',
 ]);
 
-const encoder = new TextEncoder();
 
 /**
  * Creates, verifies and revokes PASETO tokens: the one façade the HTTP and Socket.IO adapters call.
@@ -257,23 +255,7 @@ export class PasetoAuthService {
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
     if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
     const key = this.signingKey(options.purpose);
-    const now = this.clock.now();
-    const input = {
-      subject: options.subject,
-      type,
-      fresh,
-      now,
-      expiresAt: expiryOf(options.expiresIn, now, type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires),
-      issuer: options.issuer ?? this.config.encodeIssuer,
-      audience: options.audience,
-      userClaims: options.userClaims,
-      csrf: issuesCsrfClaim(this.config),
-    };
-    checkClaimsInput(input);
-    const payload = encoder.encode(JSON.stringify(buildClaims(input)));
-    const footer = encodeFooter(options.footer, this.#useKid ? key.kid : undefined);
-    const token = encodeToken(key, payload, footer, assertionBytes(options.implicitAssertion));
-    return options.base64Encode ? Buffer.from(token, 'utf8').toString('base64') : token;
+    return issueToken(type, options, fresh, { key, config: this.config, now: this.clock.now(), withKid: this.#useKid });
   }
 
   private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
