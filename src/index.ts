@@ -1,6 +1,7 @@
 // Decorators below (typedi, socket-controllers) need the Reflect metadata API when this loads.
 import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
+export type { PasetoAuthSource } from './service-source';
 export {
   AuthPasetoError,
   PasetoConfigError,
@@ -70,7 +71,6 @@ export { pasetoRequirement, isPasetoRequirement, type PasetoRequirement, type Pa
 export {
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
-  type PasetoAuthSource,
   type PasetoCheckerOptions,
   type PasetoCurrentUserCheckerOptions,
   type PasetoUserLoader,

@@ -1,7 +1,7 @@
-import { Container } from 'typedi';
 import type { Action } from 'routing-controllers';
-import { ErrorMessages, PasetoConfigError } from '../errors';
+import { ErrorMessages } from '../errors';
 import { PasetoAuthService } from '../service';
+import { serviceSource, type PasetoAuthSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
 import { setAuthErrorHeaders } from './error-handler';
@@ -9,34 +9,10 @@ import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
 import { andThen } from '../maybe-promise';
 
-/** A service, or a function giving one (called once, at the first request). */
-export type PasetoAuthSource = PasetoAuthService | (() => PasetoAuthService);
-
 /** Options shared by the checkers. */
 export interface PasetoCheckerOptions {
   /** Largest JSON body the token lookup reads itself (routes without `@Body`). Default 100 kB. */
   bodyLimit?: number;
-}
-
-/**
- * Resolves the service lazily: `Container.get(PasetoAuthService)` at the first request, so the
- * checkers can be created before `Container.set(PASETO_CONFIG, ...)` runs. Each checker keeps its
- * own resolved service (no module-level state).
- */
-export function lazyService(source: PasetoAuthSource | undefined): () => PasetoAuthService {
-  // A service factory takes no argument; a function that does is a user loader passed in the wrong place.
-  if (typeof source === 'function' && source.length > 0) {
-    throw new PasetoConfigError('auth', 'expected a PasetoAuthService or a function () => PasetoAuthService; pass a user loader as { userLoader }');
-  }
-  let service: PasetoAuthService | undefined = source instanceof PasetoAuthService ? source : undefined;
-  return () => {
-    if (service === undefined) {
-      const resolved: unknown = typeof source === 'function' ? source() : Container.get(PasetoAuthService);
-      if (!(resolved instanceof PasetoAuthService)) throw new PasetoConfigError('auth', 'the service factory did not return a PasetoAuthService');
-      service = resolved;
-    }
-    return service;
-  };
 }
 
 /** routing-controllers' `authorizationChecker` signature. */
@@ -51,7 +27,8 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => b
  * @param auth - the service (default: `Container.get(PasetoAuthService)`, resolved at the first request)
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
-  const getService = lazyService(auth);
+  const source = serviceSource(auth);
+  const getService = (): PasetoAuthService => source.get();
   // routing-controllers hands each route the same roles array every time: merge it once per route.
   const routes = new WeakMap<readonly unknown[], RouteRequirement>();
   const routeOf = (roles: readonly unknown[]): RouteRequirement => {
@@ -119,7 +96,8 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   const isSource = first instanceof PasetoAuthService || typeof first === 'function';
   const auth = isSource ? (first) : undefined;
   const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first)) ?? {};
-  const getService = lazyService(auth);
+  const source = serviceSource(auth);
+  const getService = (): PasetoAuthService => source.get();
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {
     const service = getService();
