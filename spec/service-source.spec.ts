@@ -48,6 +48,17 @@ describe('serviceSource: the one way adapters find the service', () => {
     expect(source.get()).to.equal(first);
   });
 
+  it('with cache: false, asks the container at each get() (decorators outlive a Container.reset())', () => {
+    Container.set(PASETO_CONFIG, { secretKey: KEY });
+    const source = serviceSource(undefined, { cache: false });
+    const first = source.get();
+    expect(source.get()).to.equal(first);
+    Container.reset();
+    const next = source.get();
+    expect(next).to.not.equal(first);
+    expect(next).to.equal(Container.get(PasetoAuthService));
+  });
+
   it('throws the same error on every get() after a failed resolution', () => {
     Container.set(PASETO_CONFIG, { secretKey: 'not a key' });
     const source = serviceSource(undefined);

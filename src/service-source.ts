@@ -32,13 +32,26 @@ function configInContainer(): boolean {
   }
 }
 
+/** Options of {@link serviceSource}. */
+export interface ServiceSourceOptions {
+  /** The option name reported when the source is neither a service nor a factory. Default `auth`. */
+  field?: string;
+  /**
+   * `false`: without a given source, every `get()` asks the container (which keeps the instance
+   * until `Container.reset()`). For decorators, which live as long as the process while the
+   * container's service may be replaced between tests. Default `true`.
+   */
+  cache?: boolean;
+}
+
 /**
  * The one way adapters find their {@link PasetoAuthService}.
  * @param source - the service, a factory `() => PasetoAuthService`, or `undefined` for the typedi container
- * @param field - the option name reported when `source` is not one of those
  * @throws PasetoConfigError when `source` is neither a service nor a factory taking no argument
  */
-export function serviceSource(source: PasetoAuthSource | undefined, field: string = 'auth'): ServiceSource {
+export function serviceSource(source: PasetoAuthSource | undefined, options: ServiceSourceOptions = {}): ServiceSource {
+  const field = options.field ?? 'auth';
+  const cache = options.cache ?? true;
   // A factory takes no argument; a function that does is a user loader passed in the wrong place.
   if (typeof source === 'function' && source.length > 0) {
     throw new PasetoConfigError(field, 'expected a PasetoAuthService or a function () => PasetoAuthService; pass a user loader as { userLoader }');
@@ -55,7 +68,7 @@ export function serviceSource(source: PasetoAuthSource | undefined, field: strin
   };
   return {
     get() {
-      if (outcome === undefined) {
+      if (outcome === undefined || (!cache && source === undefined)) {
         try {
           outcome = { service: resolve() };
         } catch (error) {

@@ -8,6 +8,7 @@ import { setAuthErrorHeaders } from './error-handler';
 import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
 import { andThen } from '../maybe-promise';
+import { adapterService } from './wiring';
 
 /** Options shared by the checkers. */
 export interface PasetoCheckerOptions {
@@ -24,11 +25,16 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => b
  * message carries the URL): a refusal is always an {@link AuthPasetoError}, thrown after setting the
  * `WWW-Authenticate` header on the response.
  *
- * @param auth - the service (default: `Container.get(PasetoAuthService)`, resolved at the first request)
+ * The service is resolved here when it can be — a service or factory is given, or
+ * `Container.set(PASETO_CONFIG, ...)` already ran — so a bad key throws its `PasetoConfigError`
+ * at wiring. Otherwise it is resolved at the first request; a failure then is logged once and
+ * answered with a bare 500 `{ name: 'InternalServerError', message: 'Internal server error' }`.
+ *
+ * @param auth - the service or a factory (default: `Container.get(PasetoAuthService)`)
+ * @throws PasetoConfigError at creation, for a bad service configuration or bad options
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
-  const source = serviceSource(auth);
-  const getService = (): PasetoAuthService => source.get();
+  const getService = adapterService(serviceSource(auth), 'pasetoAuthorizationChecker', true);
   // routing-controllers hands each route the same roles array every time: merge it once per route.
   const routes = new WeakMap<readonly unknown[], RouteRequirement>();
   const routeOf = (roles: readonly unknown[]): RouteRequirement => {
@@ -82,7 +88,9 @@ export type PasetoCurrentUserChecker<TUser> = (action: Action) => Promise<TUser 
  * configured defaults and treats the route as optional (absent or undecodable token: `null`).
  * With a `userLoader`, a verified token whose user the loader cannot find is refused with
  * `user_not_found` (401) — a token for a deleted account is not anonymity. A loader that throws
- * is not disguised: its error reaches the error handler as itself.
+ * is not disguised: its error reaches the error handler as itself. The service is resolved as
+ * {@link pasetoAuthorizationChecker} resolves it: at creation when it can be.
+ * @throws PasetoConfigError at creation, for a bad service configuration or bad options
  */
 export function pasetoCurrentUserChecker<TUser = VerifiedToken>(options?: PasetoCurrentUserCheckerOptions<TUser>): PasetoCurrentUserChecker<TUser>;
 export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
@@ -96,8 +104,7 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   const isSource = first instanceof PasetoAuthService || typeof first === 'function';
   const auth = isSource ? (first) : undefined;
   const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first)) ?? {};
-  const source = serviceSource(auth);
-  const getService = (): PasetoAuthService => source.get();
+  const getService = adapterService(serviceSource(auth), 'pasetoCurrentUserChecker', true);
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {
     const service = getService();

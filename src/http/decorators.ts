@@ -5,6 +5,7 @@ import type { HttpRequestLike } from '../transport/http';
 import { AuthPaseto } from './auth-handle';
 import { isPasetoRequirement, pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './requirement';
 import { requestState } from './request-state';
+import { adapterService } from './wiring';
 import { routingControllers, type RoutingControllersMetadata } from './routing-controllers';
 
 /** A class or method decorator, as routing-controllers' `@Authorized` is. */
@@ -96,12 +97,14 @@ export function PasetoOptional(options: Omit<PasetoRequirementOptions, 'optional
  * or a factory), else the route guard's, else `Container.get(PasetoAuthService)` (resolved once).
  */
 export function Auth(auth?: PasetoAuthSource): (object: object, method: string, index: number) => void {
-  const source = serviceSource(auth);
+  // Decorators run at import, before the configuration is set, and live as long as the process:
+  // the container is asked at each use (it keeps the instance), a given service is used as it is.
+  const getService = adapterService(serviceSource(auth, { cache: false }), '@Auth()', false);
   return routingControllers('@Auth').createParamDecorator({
     required: false,
     value: (action: Action) => {
       const request = action.request as HttpRequestLike;
-      const service = (auth === undefined ? requestState(request).guard?.service : undefined) ?? source.get();
+      const service = (auth === undefined ? requestState(request).guard?.service : undefined) ?? getService();
       return new AuthPaseto(service, request, action.response);
     },
   });

@@ -1,6 +1,7 @@
 import { AuthPasetoError, DEFAULT_STATUS_CODES, ErrorMessages, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
 import type { PasetoAuthService } from '../service';
 import { RequestBodyError } from '../transport/http';
+import { InternalServerError } from './internal-error';
 
 /** The response methods this module uses; express 4 and 5 responses (node `ServerResponse`s) fit. */
 export interface HttpResponseLike {
@@ -129,7 +130,7 @@ export function pasetoErrorHandler(options: PasetoErrorHandlerOptions = {}): Pas
   const service = options.auth;
   return function pasetoErrorHandler(error, _request, response, next) {
     const translated = translate(error, service);
-    const ours = isAuthPasetoError(translated) || translated instanceof RequestBodyError;
+    const ours = isAuthPasetoError(translated) || translated instanceof RequestBodyError || translated instanceof InternalServerError;
     if (response.headersSent) {
       // Already rendered by routing-controllers: nothing left to do for an expected auth failure.
       if (ours || translated !== error) return;
@@ -141,7 +142,7 @@ export function pasetoErrorHandler(options: PasetoErrorHandlerOptions = {}): Pas
       send(response, translated.httpCode, translated.toJSON());
       return;
     }
-    if (translated instanceof RequestBodyError) {
+    if (translated instanceof RequestBodyError || translated instanceof InternalServerError) {
       send(response, translated.httpCode, translated.toJSON());
       return;
     }
