@@ -235,7 +235,7 @@ export class RolesController {
   }
 
   @Get('/fresh_admin')
-  @PasetoRequired({ fresh: true, roles: 'admin' })
+  @PasetoRequired({ fresh: true, roles: ['admin'] })
   freshAdmin() {
     return { ok: 'fresh admin' };
   }

@@ -9,6 +9,7 @@ import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
 import { andThen } from '../maybe-promise';
 import { adapterService } from './wiring';
+import { checkBodyLimit, checkKnownKeys, checkUserLoader } from './options';
 
 /** Options shared by the checkers. */
 export interface PasetoCheckerOptions {
@@ -34,6 +35,7 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => b
  * @throws PasetoConfigError at creation, for a bad service configuration or bad options
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
+  checkBodyLimit(checkKnownKeys(options, ['bodyLimit'], 'pasetoAuthorizationChecker'), 'pasetoAuthorizationChecker');
   const getService = adapterService(serviceSource(auth), 'pasetoAuthorizationChecker', true);
   // routing-controllers hands each route the same roles array every time: merge it once per route.
   const routes = new WeakMap<readonly unknown[], RouteRequirement>();
@@ -104,6 +106,9 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   const isSource = first instanceof PasetoAuthService || typeof first === 'function';
   const auth = isSource ? (first) : undefined;
   const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first)) ?? {};
+  const given = checkKnownKeys(options, ['userLoader', 'bodyLimit'], 'pasetoCurrentUserChecker');
+  checkUserLoader(given, 'pasetoCurrentUserChecker');
+  checkBodyLimit(given, 'pasetoCurrentUserChecker');
   const getService = adapterService(serviceSource(auth), 'pasetoCurrentUserChecker', true);
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {

@@ -1,5 +1,6 @@
 import { PasetoConfigError } from '../errors';
 import type { HttpTokenLocation } from '../config/options';
+import { checkRequirementOptions } from './options';
 import type { AuthenticateOptions, RoleRequirement } from '../tokens/types';
 
 /**
@@ -13,8 +14,8 @@ export interface PasetoRequirementOptions extends AuthenticateOptions {
   tokenKey?: string;
   /** Prefix before the token on this route (`null`: a bare token). */
   tokenPrefix?: string | null;
-  /** Roles the token must all hold (added to string roles given to `@Authorized`). */
-  roles?: string | readonly string[];
+  /** Roles the token must all hold (added to string roles given to `@Authorized`), e.g. `['admin']`. */
+  roles?: readonly string[];
   /** Roles of which the token must hold at least one. */
   anyRole?: readonly string[];
 }
@@ -35,15 +36,15 @@ export type PasetoRequirement = Readonly<PasetoRequirementOptions> & { readonly 
  * so a class-level `fresh: true` still applies to it (write `fresh: false` to take any access token).
  */
 export function pasetoRequirement(options: PasetoRequirementOptions = {}): PasetoRequirement {
-  if (typeof options !== 'object' || options === null) throw new PasetoConfigError('requirement', 'must be an object');
   // Decoration-time mistakes: fail at startup rather than on every request.
-  if (options.fresh && options.refreshToken) throw new PasetoConfigError('requirement', 'fresh and refreshToken cannot both be true');
+  checkRequirementOptions(options);
+  if (options.fresh && options.refreshToken) throw new PasetoConfigError('fresh', 'fresh and refreshToken cannot both be true');
   if (options.refreshToken && options.type !== undefined && options.type !== 'refresh') {
-    throw new PasetoConfigError('requirement', `refreshToken: true takes a refresh token, not type '${options.type}': drop one of the two`);
+    throw new PasetoConfigError('type', `refreshToken: true takes a refresh token, not type '${options.type}': drop one of the two`);
   }
   const refreshToken = options.refreshToken === true;
   const type = refreshToken ? 'refresh' : (options.type ?? 'access');
-  if (options.fresh && type !== 'access') throw new PasetoConfigError('requirement', `fresh: true applies to access tokens only, not type '${type}'`);
+  if (options.fresh && type !== 'access') throw new PasetoConfigError('fresh', `fresh: true applies to access tokens only, not type '${type}'`);
   const copy: PasetoRequirementOptions = { ...options, optional: options.optional === true, refreshToken, type };
   if (type !== 'access') copy.fresh = false;
   if (Array.isArray(copy.location)) copy.location = Object.freeze([...copy.location]);
@@ -81,8 +82,7 @@ export function mergeRouteRequirement(entries: readonly unknown[]): RouteRequire
       all.push(entry);
     } else if (isPasetoRequirement(entry)) {
       const { roles, anyRole, ...rest } = entry;
-      if (typeof roles === 'string') all.push(roles);
-      else if (roles) all.push(...roles);
+      if (roles) all.push(...roles);
       if (anyRole && anyRole.length > 0) groups.push({ any: anyRole });
       const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
       options = { ...options, ...defined };
