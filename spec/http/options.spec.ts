@@ -17,7 +17,7 @@ function configError(run: () => unknown): PasetoConfigError {
   expect.fail('expected a PasetoConfigError');
 }
 
-const loose = (options: Record<string, unknown>): PasetoRequirementOptions => options as PasetoRequirementOptions;
+const loose = (options: Record<string, unknown>): PasetoRequirementOptions => options;
 
 describe('HTTP options are checked when the decorator or checker is created', () => {
   describe('route requirements (@PasetoRequired and its sugar, pasetoRequirement)', () => {
