@@ -78,6 +78,8 @@ export {
   type PasetoCurrentUserChecker,
 } from './http/checkers';
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export { withPaseto, type WithPasetoOptions } from './http/with-paseto';
+export { Public, type PasetoPublicDecorator } from './http/public';
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,

@@ -36,13 +36,24 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => b
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
   checkBodyLimit(checkKnownKeys(options, ['bodyLimit'], 'pasetoAuthorizationChecker'), 'pasetoAuthorizationChecker');
-  const getService = adapterService(serviceSource(auth), 'pasetoAuthorizationChecker', true);
+  return authorizationChecker(adapterService(serviceSource(auth), 'pasetoAuthorizationChecker', true), options.bodyLimit, undefined);
+}
+
+/**
+ * The checker behind {@link pasetoAuthorizationChecker} and `withPaseto`: default guards
+ * (`secureByDefault`) count for routes of `owner`'s app only.
+ */
+export function authorizationChecker(
+  getService: () => PasetoAuthService,
+  bodyLimit: number | undefined,
+  owner: object | undefined,
+): PasetoAuthorizationChecker {
   // routing-controllers hands each route the same roles array every time: merge it once per route.
   const routes = new WeakMap<readonly unknown[], RouteRequirement>();
   const routeOf = (roles: readonly unknown[]): RouteRequirement => {
     let route = routes.get(roles);
     if (route === undefined) {
-      route = mergeRouteRequirement(roles);
+      route = mergeRouteRequirement(roles, owner);
       routes.set(roles, route);
     }
     return route;
@@ -50,6 +61,8 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
   // Synchronous when nothing has to wait (routing-controllers accepts a boolean): a cached token
   // with a synchronous denylist costs the route no promise at all.
   return function pasetoAuthorizationChecker(action: Action, roles: unknown[]): boolean | Promise<boolean> {
+    const route = routeOf(roles ?? []);
+    if (route.open) return true;
     const service = getService();
     const request = action.request as HttpRequestLike;
     const refuse = (error: unknown): never => {
@@ -57,8 +70,7 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
       throw error;
     };
     try {
-      const route = routeOf(roles ?? []);
-      const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit: options.bodyLimit }), (verified) => {
+      const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit }), (verified) => {
         // Roles need a token: an optional route with roles is not open to anonymous clients.
         for (const group of route.roles) service.checkRoles(verified, group);
         requestState(request).guard = { service, verified };
@@ -109,7 +121,14 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   const given = checkKnownKeys(options, ['userLoader', 'bodyLimit'], 'pasetoCurrentUserChecker');
   checkUserLoader(given, 'pasetoCurrentUserChecker');
   checkBodyLimit(given, 'pasetoCurrentUserChecker');
-  const getService = adapterService(serviceSource(auth), 'pasetoCurrentUserChecker', true);
+  return currentUserChecker(adapterService(serviceSource(auth), 'pasetoCurrentUserChecker', true), options);
+}
+
+/** The checker behind {@link pasetoCurrentUserChecker} and `withPaseto`, on a service already found. */
+export function currentUserChecker<TUser>(
+  getService: () => PasetoAuthService,
+  options: PasetoCurrentUserCheckerOptions<TUser>,
+): PasetoCurrentUserChecker<TUser> {
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {
     const service = getService();
