@@ -42,6 +42,16 @@ describe('README quick starts are code the tests run', () => {
     expect(codeBlocks(read('docs/http.md'), '## Quick start')[0]).to.equal(block);
   });
 
+  it('Secure by default: every line is in spec/http/secure-by-default.spec.ts', () => {
+    const [block] = codeBlocks(readme, '## Secure by default');
+    expectRunBy(block, 'spec/http/secure-by-default.spec.ts');
+  });
+
+  it('docs/http.md wiring by hand: every line is in spec/http/manual-wiring.spec.ts', () => {
+    const [block] = codeBlocks(read('docs/http.md'), '## Wiring by hand');
+    expectRunBy(block, 'spec/http/manual-wiring.spec.ts');
+  });
+
   it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);
