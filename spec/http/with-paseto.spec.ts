@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { request as httpRequest, Agent, createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Container } from 'typedi';
+import { Container, Service } from 'typedi';
 import {
   Authorized,
   Body,
@@ -12,6 +12,8 @@ import {
   JsonController,
   Post,
   UnauthorizedError,
+  getMetadataArgsStorage,
+  useContainer,
   useExpressServer,
   type RoutingControllersOptions,
 } from 'routing-controllers';
@@ -177,6 +179,20 @@ describe('withPaseto', () => {
         }
       });
     }
+
+    it('middlewares omitted while the process declares @Middleware classes: asks to list them', () => {
+      const metadata = getMetadataArgsStorage();
+      class LoggingMiddleware {}
+      const declared = { target: LoggingMiddleware, global: true, type: 'before' as const, priority: 0 };
+      metadata.middlewares.push(declared);
+      try {
+        expect(() => withPaseto({ controllers: [OpenRoutes] }, { auth })).to.throw(PasetoConfigError, /middlewares: .*list yours \(LoggingMiddleware\), or \[\]/);
+        expect(withPaseto({ controllers: [OpenRoutes], middlewares: [] }, { auth }).middlewares).to.have.length(1);
+        expect(withPaseto({ controllers: [OpenRoutes], middlewares: [LoggingMiddleware] }, { auth }).middlewares).to.have.length(2);
+      } finally {
+        metadata.middlewares.splice(metadata.middlewares.indexOf(declared), 1);
+      }
+    });
 
     it('takes glob strings without secureByDefault', () => {
       expect(withPaseto({ controllers: ['spec/http/no-such-dir/*.ts'] }, { auth }).controllers).to.deep.equal(['spec/http/no-such-dir/*.ts']);
@@ -381,6 +397,26 @@ for (const major of EXPRESS_MAJORS) {
       const res = await client(app).post('/errors/login').send({ password: 'nope' });
       expect([res.status, res.body]).to.deep.equal([418, { mine: true }]);
       expect(seen).to.have.length(1);
+    });
+
+    it('works with useContainer(Container): typedi knows the error middleware class', async () => {
+      @Service()
+      @JsonController('/di')
+      class ContainerRoutes {
+        @Get('/fail')
+        fail() {
+          throw new UnauthorizedError('from a typedi controller');
+        }
+      }
+      useContainer(Container);
+      try {
+        const app = major.create();
+        useExpressServer(app, withPaseto({ controllers: [ContainerRoutes] }, { auth }));
+        const res = await client(app).get('/di/fail');
+        expect([res.status, res.body]).to.deep.equal([401, { name: 'UnauthorizedError', message: 'from a typedi controller' }]);
+      } finally {
+        useContainer(undefined as unknown as Parameters<typeof useContainer>[0]);
+      }
     });
 
     it("control: routing-controllers' default handler closes the connection after an error", async () => {

@@ -94,7 +94,7 @@ export function PasetoOptional(options: Omit<PasetoRequirementOptions, 'optional
 
 /**
  * Injects the per-request {@link AuthPaseto} handle. Its service is the one given here (a service
- * or a factory), else the route guard's, else `Container.get(PasetoAuthService)` (resolved once).
+ * or a factory), else the route guard's, else `Container.get(PasetoAuthService)`.
  */
 export function Auth(auth?: PasetoAuthSource): (object: object, method: string, index: number) => void {
   // Decorators run at import, before the configuration is set, and live as long as the process:

@@ -6,7 +6,7 @@ import { InternalServerError } from './internal-error';
  * The service of an HTTP adapter. When `eager` and the source is ready (a service or factory was
  * given, or `Container.set(PASETO_CONFIG, ...)` ran), it is resolved now, so a bad key or option
  * throws its `PasetoConfigError` where the app is wired. Otherwise it is resolved at the first
- * request; a failure then is logged once and every request gets a bare 500
+ * request; a failure then is logged once and each request it fails gets a bare 500
  * ({@link InternalServerError}): the configuration error never reaches a client.
  * @param adapter - names the adapter in the log line
  */
@@ -22,7 +22,7 @@ export function adapterService(source: ServiceSource, adapter: string, eager: bo
     } catch (error) {
       if (!logged) {
         logged = true;
-        console.error(`paseto-controllers: ${adapter} could not get its PasetoAuthService; its requests are answered 500 until the process restarts:`, error);
+        console.error(`paseto-controllers: ${adapter} could not get its PasetoAuthService; its requests are answered 500:`, error);
       }
       throw new InternalServerError();
     }
