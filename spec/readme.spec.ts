@@ -52,6 +52,11 @@ describe('README quick starts are code the tests run', () => {
     expectRunBy(block, 'spec/http/manual-wiring.spec.ts');
   });
 
+  it('OpenAPI: every line is in spec/http/openapi.spec.ts', () => {
+    const [block] = codeBlocks(readme, '## OpenAPI');
+    expectRunBy(block, 'spec/http/openapi.spec.ts');
+  });
+
   it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);

@@ -35,10 +35,16 @@ export type {
   Footer,
   FooterInput,
 } from './tokens/types';
-export type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
+export type { DenylistStore, SessionDenylistStore, Revocation, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
 export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
-export { RedisDenylist, type RedisDenylistClient, type RedisDenylistOptions } from './denylist/redis';
+export {
+  RedisDenylist,
+  RedisDenylistError,
+  type RedisDenylistClient,
+  type RedisDenylistSubscriber,
+  type RedisDenylistOptions,
+} from './denylist/redis';
 export {
   pasetoSocketMiddleware,
   authenticateSocket,
@@ -80,6 +86,7 @@ export {
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
 export { withPaseto, type WithPasetoOptions } from './http/with-paseto';
 export { Public, type PasetoPublicDecorator } from './http/public';
+export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions } from './http/openapi';
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,

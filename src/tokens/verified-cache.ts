@@ -14,35 +14,41 @@ export interface CachedVerification {
  * A bounded cache of successful verifications keyed by the exact token string, so a token seen
  * again skips the cryptography. Entries never outlive `exp` (plus leeway); time claims and the
  * denylist are still checked by the caller on every use. Oldest entries leave first.
+ * The entries (live bearer tokens and their claims) are in a private field: `console.log` and
+ * `JSON.stringify` of the cache or the service never show them.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, CachedVerification>();
+  readonly #entries = new Map<string, CachedVerification>();
 
-  constructor(private readonly maxEntries: number) {}
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
 
   get(token: string, assertion: Uint8Array, now: number, leewayMs: number): CachedVerification | undefined {
-    const entry = this.entries.get(token);
+    const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) {
-      this.entries.delete(token);
+      this.#entries.delete(token);
       return undefined;
     }
     return sameBytes(entry.assertion, assertion) ? entry : undefined;
   }
 
   set(token: string, entry: CachedVerification): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(token);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    if (this.#maxEntries === 0) return;
+    this.#entries.delete(token);
+    if (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
     }
-    this.entries.set(token, entry);
+    this.#entries.set(token, entry);
   }
 
   /** Entries held, expired ones included until they are next looked up or pushed out. */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 }
 
