@@ -105,7 +105,7 @@ export interface PasetoAuthOptions {
   rolesClaim?: string;
   /** HTTP status per error code, e.g. `{ invalid_token: 422 }`. */
   statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
-  /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
+  /** Entries of the verified-token cache (least recently used leaves first); `0` disables it. Default `10000`. */
   verifiedTokenCacheSize?: number;
   /** Cookie of access tokens (location `cookies`). Default `'access_token_cookie'`. */
   accessCookieKey?: string;
