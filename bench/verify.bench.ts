@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { PasetoAuthService } from '../src/service';
+import { activeBlake2b, nobleBlake2b, useBlake2b } from '../src/tokens/blake2b';
 import { microsecondsPerCall } from './machine';
 import { row, type Probe } from './table';
 
@@ -36,7 +37,19 @@ export async function verifyProbes(milliseconds: number): Promise<Probe[]> {
   };
   return [
     { rows: [hit], run: async () => [await microsecondsPerCall(() => auth.verifyToken(token), milliseconds)] },
-    micro('v4.local, cache off', () => uncached.verifyToken(token)),
+    micro(`v4.local, cache off (BLAKE2b: ${activeBlake2b().name}, the default here)`, () => uncached.verifyToken(token)),
+    {
+      rows: [row(section, 'v4.local, cache off (BLAKE2b: noble, the portable fallback)', 'µs/call', hit)],
+      run: async () => {
+        const installed = activeBlake2b();
+        useBlake2b(nobleBlake2b);
+        try {
+          return [await microsecondsPerCall(() => uncached.verifyToken(token), milliseconds)];
+        } finally {
+          useBlake2b(installed);
+        }
+      },
+    },
     micro('refusal: forged v4.local token (other key)', () => refusal(auth, forged)),
     micro(`refusal: oversize forged token (${(huge.length / 1e6).toFixed(2)} MB)`, () => refusal(auth, huge)),
   ];
