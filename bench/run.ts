@@ -75,8 +75,8 @@ async function main(): Promise<void> {
     await http.stop();
     sockets.stop();
   }
-  // Rows to come: the RedisDenylist row above measures the replicated mirror once it lands;
-  // per-event socket guards (events/s guarded vs unguarded) join the Socket.IO section.
+  // Rows to come: per-event socket guards (events/s guarded vs unguarded) join the Socket.IO
+  // section; the denylist mirror's and live sessions' memory join the memory rows.
   console.log(renderTable([...probes.flatMap((probe) => probe.rows), ...memory]));
 }
 

@@ -28,6 +28,7 @@ import {
 } from '../src';
 import { demoKeysFromEnv, type DemoEnv } from './config';
 import { createAppContainer } from './container';
+import { serveApiDocs } from './openapi';
 import { AuthController } from './controllers/auth.controller';
 import { UserController } from './controllers/user.controller';
 import { GREETING_EVENT, greetingFor } from './sockets/greeting';
@@ -106,6 +107,8 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
     // We validate with class-validator ourselves (demo/dto.ts) to give messages that name the field.
     validation: false,
   });
+  // The OpenAPI document at /openapi.json, Swagger UI at /docs.
+  serveApiDocs(app, { auth, controllers: [AuthController, UserController] });
   app.use(finalErrorHandler);
 
   const httpServer = createServer(app);

@@ -42,6 +42,11 @@ describe('README quick starts are code the tests run', () => {
     expect(codeBlocks(read('docs/http.md'), '## Quick start')[0]).to.equal(block);
   });
 
+  it('OpenAPI: every line is in spec/http/openapi.spec.ts', () => {
+    const [block] = codeBlocks(readme, '## OpenAPI');
+    expectRunBy(block, 'spec/http/openapi.spec.ts');
+  });
+
   it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);

@@ -56,6 +56,8 @@ export const ErrorMessages = Object.freeze({
   invalidBase64: 'Invalid base64 encoding',
   expiryMissing: "Token is missing the 'exp' claim",
   subjectMissing: "Token is missing the 'sub' claim",
+  jtiMissing: "Token is missing the 'jti' claim",
+  tooLong: 'Token is too long',
   expired: 'Token expired.',
   notActive: 'Token has not been activated yet.',
   issuerMissing: "Token is missing the 'iss' claim",

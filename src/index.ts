@@ -34,10 +34,16 @@ export type {
   Footer,
   FooterInput,
 } from './tokens/types';
-export type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
+export type { DenylistStore, SessionDenylistStore, Revocation, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
 export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
-export { RedisDenylist, type RedisDenylistClient, type RedisDenylistOptions } from './denylist/redis';
+export {
+  RedisDenylist,
+  RedisDenylistError,
+  type RedisDenylistClient,
+  type RedisDenylistSubscriber,
+  type RedisDenylistOptions,
+} from './denylist/redis';
 export {
   pasetoSocketMiddleware,
   authenticateSocket,
@@ -78,6 +84,7 @@ export {
   type PasetoCurrentUserChecker,
 } from './http/checkers';
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions } from './http/openapi';
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,

@@ -50,22 +50,22 @@ const encoder = new TextEncoder();
 export class PasetoAuthService {
   /** The options with every default filled in. */
   readonly config: ResolvedPasetoConfig;
-  private readonly keyRing: KeyRing;
-  private readonly denylist: DenylistStore;
-  private readonly denylistLoader: TokenInDenylistLoader | undefined;
-  private readonly cache: VerifiedTokenCache;
-  private readonly useKid: boolean;
+  readonly #keyRing: KeyRing;
+  readonly #denylist: DenylistStore;
+  readonly #denylistLoader: TokenInDenylistLoader | undefined;
+  readonly #cache: VerifiedTokenCache;
+  readonly #useKid: boolean;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
-  private readonly revocationListeners = new Set<{ readonly listener: RevocationListener }>();
+  readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
-    this.keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
-    this.useKid = options.keys !== undefined;
-    this.denylist = options.denylist ?? new MemoryDenylist();
-    this.denylistLoader = options.tokenInDenylistLoader;
-    this.cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
+    this.#useKid = options.keys !== undefined;
+    this.#denylist = options.denylist ?? new MemoryDenylist();
+    this.#denylistLoader = options.tokenInDenylistLoader;
+    this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -164,11 +164,11 @@ export class PasetoAuthService {
     // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
     const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
     try {
-      await this.denylist.revoke(verified.jti, until);
+      await this.#denylist.revoke(verified.jti, until);
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
-    for (const subscription of [...this.revocationListeners]) {
+    for (const subscription of [...this.#revocationListeners]) {
       try {
         subscription.listener(verified);
       } catch {
@@ -189,9 +189,9 @@ export class PasetoAuthService {
    */
   onRevoke(listener: RevocationListener): () => void {
     const subscription = { listener };
-    this.revocationListeners.add(subscription);
+    this.#revocationListeners.add(subscription);
     return () => {
-      this.revocationListeners.delete(subscription);
+      this.#revocationListeners.delete(subscription);
     };
   }
 
@@ -219,7 +219,7 @@ export class PasetoAuthService {
 
   /** PASERK ids of the configured keys, the signing key first. */
   get keyIds(): readonly string[] {
-    return this.keyRing.keys.map((key) => key.kid);
+    return this.#keyRing.keys.map((key) => key.kid);
   }
 
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
@@ -239,7 +239,7 @@ export class PasetoAuthService {
     };
     checkClaimsInput(input);
     const payload = encoder.encode(JSON.stringify(buildClaims(input)));
-    const footer = encodeFooter(options.footer, this.useKid ? key.kid : undefined);
+    const footer = encodeFooter(options.footer, this.#useKid ? key.kid : undefined);
     const token = encodeToken(key, payload, footer, assertionBytes(options.implicitAssertion));
     return options.base64Encode ? Buffer.from(token, 'utf8').toString('base64') : token;
   }
@@ -247,7 +247,7 @@ export class PasetoAuthService {
   private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
     const wanted = purpose ?? this.config.purpose;
     if (wanted !== 'local' && wanted !== 'public') throw new TypeError("purpose must be 'local' or 'public'");
-    const key = this.keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
+    const key = this.#keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
     if (!key) {
       throw new PasetoConfigError(wanted === 'local' ? 'secretKey' : 'privateKey', `no key that can create ${wanted} tokens is configured`);
     }
@@ -276,15 +276,18 @@ export class PasetoAuthService {
   /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
   private open(token: string, options: VerifyTokenOptions): CachedVerification {
     if (typeof token !== 'string' || token === '') throw this.error('token_missing', ErrorMessages.tokenMissing);
+    // Before any decoding (base64, footer, JSON) and before the cache: forged megabytes cost nothing.
+    const maxLength = options.base64Encoded ? Math.ceil(this.config.maxTokenLength / 3) * 4 : this.config.maxTokenLength;
+    if (token.length > maxLength) throw this.error('invalid_token', ErrorMessages.tooLong);
     const paseto = options.base64Encoded ? this.fromBase64(token) : token;
     const assertion = assertionBytes(options.implicitAssertion);
     const now = Date.now();
     const leewayMs = this.config.decodeLeeway * 1000;
-    let entry = this.cache.get(paseto, assertion, now, leewayMs);
+    let entry = this.#cache.get(paseto, assertion, now, leewayMs);
     if (entry === undefined) {
       entry = this.decode(paseto, assertion);
       this.checkTimes(entry, now, leewayMs);
-      this.cache.set(paseto, entry);
+      this.#cache.set(paseto, entry);
     } else {
       this.checkTimes(entry, now, leewayMs);
     }
@@ -303,7 +306,7 @@ export class PasetoAuthService {
   private decode(token: string, assertion: Uint8Array): CachedVerification {
     let decoded;
     try {
-      decoded = decodeToken(this.keyRing, token, assertion);
+      decoded = decodeToken(this.#keyRing, token, assertion);
     } catch (error) {
       if (isAuthPasetoError(error)) throw this.error(error.code, error.message);
       throw this.error('invalid_token', ErrorMessages.invalidFormat);
@@ -324,13 +327,15 @@ export class PasetoAuthService {
     if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
       throw this.error('invalid_token', ErrorMessages.subjectMissing);
     }
+    const jti = typeof record.jti === 'string' ? record.jti : '';
+    if (jti === '' && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
     this.checkIssuer(record.iss);
     this.checkAudience(record.aud);
     const verified: VerifiedToken = Object.freeze({
       token,
       claims: deepFreeze(record),
       subject,
-      jti: typeof record.jti === 'string' ? record.jti : '',
+      jti,
       type: typeof record.type === 'string' ? record.type : 'None',
       fresh: record.fresh === true,
       footer: decodeFooter(decoded.footer),
@@ -377,15 +382,22 @@ export class PasetoAuthService {
     return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
   }
 
-  /** The store, then the loader; either may answer now or later. Any failure fails closed. */
+  /**
+   * The store, then the loader; either may answer now or later. Any failure fails closed, and so
+   * does an answer that is not a boolean (`1` from a Redis `EXISTS`, `undefined` from a forgotten
+   * `return`): a store that cannot say `true` or `false` is broken, not "not revoked".
+   */
   private askDenylist(token: RevocableToken): MaybePromise<boolean> {
     const unavailable = (): never => {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     };
+    const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
     try {
-      const loader = this.denylistLoader;
-      const answer = andThen(this.denylist.isRevoked(token), (revoked) => (revoked || loader === undefined ? revoked : loader(token)));
-      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked === true, unavailable) : answer === true;
+      const loader = this.#denylistLoader;
+      const answer = andThen(andThen<unknown, boolean>(this.#denylist.isRevoked(token), boolean), (revoked) =>
+        revoked || loader === undefined ? revoked : andThen<unknown, boolean>(loader(token), boolean),
+      );
+      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked, unavailable) : answer;
     } catch {
       return unavailable();
     }

@@ -111,6 +111,12 @@ export class FastapiRoutes {
     return { body };
   }
 
+  @Post('/json_or_cookie')
+  @PasetoRequired({ location: ['json', 'cookies'] })
+  jsonOrCookie(@Auth() auth: AuthPaseto) {
+    return { subject: auth.getSubject() };
+  }
+
   @Get('/protected_json_refresh')
   @PasetoRequired({ location: 'json', tokenKey: 'refresh_token', refreshToken: true })
   protectedJsonRefresh() {
@@ -139,6 +145,24 @@ export class FastapiRoutes {
   @PasetoRequired({ location: 'cookies' })
   cookie() {
     return { hello: 'cookie' };
+  }
+
+  @Post('/cookie')
+  @PasetoRequired({ location: 'cookies' })
+  cookiePost() {
+    return { hello: 'cookie' };
+  }
+
+  @Get('/refresh_cookie')
+  @RefreshTokenRequired({ location: 'cookies' })
+  refreshCookie() {
+    return { hello: 'refresh cookie' };
+  }
+
+  @Get('/cookie_or_header')
+  @PasetoRequired({ location: ['headers', 'cookies'] })
+  cookieOrHeader() {
+    return { hello: 'cookie or header' };
   }
 
   @Get('/custom_header')

@@ -381,7 +381,7 @@ describe('HTTP wiring', () => {
         }
       }
       return MostlyPublic;
-    }).to.throw(PasetoConfigError, /MostlyPublic\.locked has a plain @Authorized\(\).*@PasetoRequired\(\{ optional: false \}\)/);
+    }).to.throw(PasetoConfigError, /MostlyPublic\.locked has a plain @Authorized\(\).*@PasetoRequired\(\)/);
     for (const classRequirement of [{ type: 'email-verify' }, { refreshToken: true }]) {
       expect(() => {
         @JsonController('/loosened-type')

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { AuthPasetoError } from '../../src/errors';
+import { AuthPasetoError, ErrorMessages } from '../../src/errors';
 import { generateKeys } from '../../src/keys/generate';
 import { KeyRing } from '../../src/keys/key-ring';
+import { PasetoAuthService } from '../../src/service';
 import { decodeToken, encodeToken } from '../../src/tokens/protocol';
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
@@ -71,3 +72,31 @@ for (const version of [3, 4] as const) {
     });
   }
 }
+
+describe('oversize tokens', () => {
+  const auth = new PasetoAuthService({ secretKey: generateKeys({ version: 4, purpose: 'local' }).secretKey, maxTokenLength: 1024 });
+  const tooLong = (token: string, base64Encoded: boolean): boolean => {
+    try {
+      void auth.authenticateNow(token, { base64Encoded }); // synchronous here: no denylist
+      return false;
+    } catch (error) {
+      return error instanceof AuthPasetoError && error.code === 'invalid_token' && error.message === ErrorMessages.tooLong;
+    }
+  };
+
+  it('refuses any token over maxTokenLength on its length, whatever it holds (property)', () => {
+    // Headers, dots, footers, base64 or not: the length decides before anything is read.
+    const part = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 64 });
+    const oversize = fc
+      .tuple(fc.constantFrom('v4.local.', 'v4.public.', 'v3.local.', 'v9.x.', ''), part, fc.integer({ min: 1025, max: 20_000 }), part)
+      .map(([header, head, length, tail]) => (header + head + 'A'.repeat(length) + tail).slice(0, Math.max(1025, length)));
+    fc.assert(
+      fc.property(oversize, (token) => tooLong(token, false)),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(oversize.filter((token) => token.length > 1368), (token) => tooLong(token, true)),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -73,6 +73,11 @@ export interface PasetoAuthOptions {
   requireExpiry?: boolean;
   /** Check the denylist on verification. Default `false`. */
   denylistEnabled?: boolean;
+  /**
+   * Refuse tokens without a `jti` claim (a non-empty string), which could not be revoked one by
+   * one. Default: `true` when `denylistEnabled`, else `false`.
+   */
+  requireJti?: boolean;
   /** Token types whose revocation is checked. Default `['access', 'refresh']`. */
   denylistTokenChecks?: string[];
   /** The denylist store. Default: an in-memory store. */
@@ -107,6 +112,12 @@ export interface PasetoAuthOptions {
   statusCodes?: Partial<Record<AuthPasetoErrorCode, number>>;
   /** Entries of the verified-token cache (least recently used leaves first); `0` disables it. Default `10000`. */
   verifiedTokenCacheSize?: number;
+  /**
+   * Longest token accepted, in characters, checked before anything is decoded: a longer one is
+   * refused with `invalid_token` ("Token is too long"). A `base64Encoded` token may be 4/3 as long.
+   * Default `8192`, far above any real token (an access token with a few claims is ~300).
+   */
+  maxTokenLength?: number;
   /** Cookie of access tokens (location `cookies`). Default `'access_token_cookie'`. */
   accessCookieKey?: string;
   /** Cookie of refresh tokens, read on refresh routes. Default `'refresh_token_cookie'`. */
@@ -153,6 +164,7 @@ export interface ResolvedPasetoConfig {
   readonly decodeAudience: readonly string[] | undefined;
   readonly requireExpiry: boolean;
   readonly denylistEnabled: boolean;
+  readonly requireJti: boolean;
   readonly denylistTokenChecks: readonly string[];
   readonly headerName: string;
   readonly headerType: string | null;
@@ -168,6 +180,7 @@ export interface ResolvedPasetoConfig {
   readonly rolesClaim: string;
   readonly statusCodes: Readonly<Record<AuthPasetoErrorCode, number>>;
   readonly verifiedTokenCacheSize: number;
+  readonly maxTokenLength: number;
   readonly accessCookieKey: string;
   readonly refreshCookieKey: string;
   readonly cookieCsrfProtect: boolean;

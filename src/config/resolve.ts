@@ -29,6 +29,7 @@ export const DEFAULTS = Object.freeze({
   otherTokenExpires: THIRTY_DAYS,
   rolesClaim: 'roles',
   verifiedTokenCacheSize: 10_000,
+  maxTokenLength: 8192,
   // fastapi-jwt-auth's cookie names and CSRF methods; its insecure cookie defaults are not kept.
   accessCookieKey: 'access_token_cookie',
   refreshCookieKey: 'refresh_token_cookie',
@@ -159,6 +160,8 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     decodeIssuer: toList(options.decodeIssuer),
     decodeAudience: toList(options.decodeAudience),
     denylistTokenChecks: Object.freeze([...merged.denylistTokenChecks]),
+    // A denylist can only revoke what it can name.
+    requireJti: merged.requireJti ?? merged.denylistEnabled,
     statusCodes: Object.freeze({ ...DEFAULT_STATUS_CODES, ...options.statusCodes }),
     csrfMethods: Object.freeze(merged.csrfMethods.map((method) => method.toUpperCase())),
     // Options without a default are present (as undefined) all the same.

@@ -34,6 +34,8 @@ function rule(name: string, test: (value: unknown) => boolean, message: string, 
 }
 
 const isKeyMaterial = (value: unknown): boolean => (typeof value === 'string' && value.trim() !== '') || value instanceof Uint8Array;
+/** Below this, `maxTokenLength` would refuse the tokens the service itself makes. */
+export const MIN_TOKEN_LENGTH = 256;
 /** A century: past it a lifetime is a mistake, and a date beyond JavaScript's range fails every token. */
 export const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 60 * 60;
 const isLifetime = (value: unknown): boolean =>
@@ -106,6 +108,7 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @IsBoolean({ message: 'expected true or false' }) requireExpiry!: boolean;
   @IsOptional() @IsBoolean({ message: 'expected true or false' }) denylistEnabled!: boolean;
+  @IsOptional() @IsBoolean({ message: 'expected true or false' }) requireJti!: boolean;
 
   @IsOptional() @IsArray({ message: 'expected a list of token types' }) @IsString({ each: true, message: 'expected a list of token types' })
   denylistTokenChecks!: string[];
@@ -143,6 +146,10 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @IsInt({ message: 'expected a whole number >= 0' }) @Min(0, { message: 'expected a whole number >= 0' })
   verifiedTokenCacheSize!: number;
+
+  @IsOptional() @IsInt({ message: `expected a whole number of characters >= ${MIN_TOKEN_LENGTH}` })
+  @Min(MIN_TOKEN_LENGTH, { message: `expected a whole number of characters >= ${MIN_TOKEN_LENGTH}` })
+  maxTokenLength!: number;
 
   @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) accessCookieKey!: string;
   @IsOptional() @rule('cookieName', isHttpToken, COOKIE_NAME) refreshCookieKey!: string;

@@ -1,14 +1,16 @@
-import type { DenylistStore, RevocableToken } from './store';
+import { systemClock } from '../clock';
+import { RevocationSet, publicRevocation, timedRevocation, untilOf, type TimedRevocation } from './revocation-set';
+import type { Revocation, RevocableToken, SessionDenylistStore } from './store';
 
 /** Options of {@link MemoryDenylist}. */
 export interface MemoryDenylistOptions {
-  /** Most revoked ids kept at once. Default 100 000. */
+  /** Most entries (revocations and spent token ids) kept at once. Default 100 000. */
   maxEntries?: number;
-  /** Clock, for tests. Default `Date.now`. */
-  now?: () => number;
+  /** Clock in milliseconds (the service's clock, or a test clock). Default: the system clock. */
+  clock?: { now(): number };
 }
 
-/** Thrown by {@link MemoryDenylist.revoke} when it is full of unexpired entries. */
+/** Thrown by {@link MemoryDenylist} when it is full of unexpired entries. */
 export class DenylistFullError extends Error {
   constructor(maxEntries: number) {
     super(`The in-memory denylist holds ${maxEntries} unexpired revocations; raise maxEntries or use a shared store such as Redis`);
@@ -16,48 +18,83 @@ export class DenylistFullError extends Error {
   }
 }
 
+
 /**
- * The default denylist: revoked ids in a Map, each kept until its token would have expired.
- * Bounded: when full it first drops expired entries, and if every entry is still live it
- * refuses the revocation (forgetting a live one would silently un-revoke a token).
- * One process only: use a shared store when several processes serve the same tokens.
+ * The default denylist, for one process: revoked token ids, revoked sessions, subject cut-offs and
+ * spent refresh-token ids in memory, each kept until its `expiresAt` and forgotten strictly after.
+ * Bounded: when full it first drops expired entries, and if every entry is still live it refuses
+ * (forgetting a live one would silently un-revoke a token). Use a shared store such as
+ * `RedisDenylist` when several processes serve the same tokens.
  */
-export class MemoryDenylist implements DenylistStore {
-  private readonly entries = new Map<string, number>();
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+export class MemoryDenylist implements SessionDenylistStore {
+  readonly #revocations = new RevocationSet();
+  readonly #spent = new Map<string, number>();
+  readonly #listeners = new Set<(revocation: Revocation) => void>();
+  readonly #maxEntries: number;
+  readonly #clock: { now(): number };
 
   constructor(options: MemoryDenylistOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 100_000;
-    this.now = options.now ?? Date.now;
+    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#clock = options.clock ?? systemClock;
   }
 
-  /** Number of revocations held (expired ones included until the next sweep). */
+  /** Number of entries held (expired ones included until the next sweep). */
   get size(): number {
-    return this.entries.size;
+    return this.#revocations.size + this.#spent.size;
   }
 
   isRevoked(token: RevocableToken): boolean {
-    const until = this.entries.get(token.jti);
-    if (until === undefined) return false;
-    if (until <= this.now()) {
-      this.entries.delete(token.jti);
-      return false;
-    }
-    return true;
+    return this.#revocations.isRevoked(token, this.#clock.now());
   }
 
   revoke(jti: string, expiresAt: Date | null): void {
-    const until = expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt.getTime();
-    if (!this.entries.has(jti) && this.entries.size >= this.maxEntries) {
-      this.sweep();
-      if (this.entries.size >= this.maxEntries) throw new DenylistFullError(this.maxEntries);
-    }
-    this.entries.set(jti, until);
+    this.#record(timedRevocation({ kind: 'token', jti }, expiresAt));
   }
 
-  private sweep(): void {
-    const now = this.now();
-    for (const [jti, until] of this.entries) if (until <= now) this.entries.delete(jti);
+  revokeSession(sessionId: string, expiresAt: Date | null): void {
+    this.#record(timedRevocation({ kind: 'session', sessionId }, expiresAt));
+  }
+
+  revokeSubject(subject: string | number, issuedUpToMs: number, expiresAt: Date | null): void {
+    this.#record(timedRevocation({ kind: 'subject', subject, issuedUpToMs }, expiresAt));
+  }
+
+  spend(jti: string, expiresAt: Date | null): boolean {
+    if (typeof jti !== 'string' || jti === '') throw new TypeError('jti must be a non-empty string');
+    const until = untilOf(expiresAt);
+    const now = this.#clock.now();
+    if (until < now) return false;
+    const held = this.#spent.get(jti);
+    if (held !== undefined && held >= now) return false;
+    if (held === undefined) this.#makeRoom(now);
+    this.#spent.set(jti, until);
+    return true;
+  }
+
+  onRevocation(listener: (revocation: Revocation) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #record(revocation: TimedRevocation): void {
+    const now = this.#clock.now();
+    if (revocation.until < now) return; // the token fails on exp already
+    if (!this.#revocations.holds(revocation)) this.#makeRoom(now);
+    if (!this.#revocations.add(revocation, now)) return;
+    const event = publicRevocation(revocation);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // The revocation has happened; a failing listener must not undo or hide that.
+      }
+    }
+  }
+
+  #makeRoom(now: number): void {
+    if (this.size < this.#maxEntries) return;
+    this.#revocations.sweep(now);
+    for (const [jti, until] of this.#spent) if (until < now) this.#spent.delete(jti);
+    if (this.size >= this.#maxEntries) throw new DenylistFullError(this.#maxEntries);
   }
 }

@@ -4,7 +4,7 @@ import { PasetoConfigError } from '../errors';
 import { PasetoAuthService } from '../service';
 import type { HttpRequestLike } from '../transport/http';
 import { AuthPaseto } from './auth-handle';
-import { isPasetoRequirement, pasetoRequirement, type PasetoRequirementOptions } from './requirement';
+import { isPasetoRequirement, pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './requirement';
 import { requestState } from './request-state';
 
 /** A class or method decorator, as routing-controllers' `@Authorized` is. */
@@ -35,9 +35,9 @@ function refuseSecondGuard(target: object, method: string | symbol | undefined):
  * method under `@PasetoOptional()` would be open to anyone. Method decorators run before the class
  * decorator, so they can all be checked here, at start-up.
  */
-function refuseLoosenedMethods(target: object, options: PasetoRequirementOptions): void {
-  const changesTokenKind = options.refreshToken === true || (options.type !== undefined && options.type !== 'access');
-  if (options.optional !== true && !changesTokenKind) return;
+function refuseLoosenedMethods(target: object, requirement: PasetoRequirement): void {
+  const changesTokenKind = requirement.refreshToken === true || requirement.type !== 'access';
+  if (requirement.optional !== true && !changesTokenKind) return;
   for (const handler of getMetadataArgsStorage().responseHandlers) {
     if (handler.type !== 'authorized' || handler.target !== target || handler.method === undefined) continue;
     const entries: unknown[] = Array.isArray(handler.value) ? handler.value : handler.value === undefined ? [] : [handler.value];
@@ -45,11 +45,11 @@ function refuseLoosenedMethods(target: object, options: PasetoRequirementOptions
     // Under an optional class, string roles still demand a token; only a bare @Authorized() is opened up.
     if (!changesTokenKind && entries.length > 0) continue;
     const where = `${(target as { name?: string }).name}.${String(handler.method)}`;
-    const override = options.optional === true && !changesTokenKind ? '{ optional: false }' : `{ type: 'access', refreshToken: false, optional: false }`;
+    const { optional, type, refreshToken } = requirement;
     throw new PasetoConfigError(
       'decorators',
-      `${where} has a plain @Authorized() under a class-level requirement (${JSON.stringify(options)}) that would apply to it too; ` +
-        `say what the method needs with @PasetoRequired(${override}) on it`,
+      `${where} has a plain @Authorized() under a class-level requirement (${JSON.stringify({ optional, type, refreshToken })}) that would apply to it too; ` +
+        `say what the method needs with @PasetoRequired() (or @FreshTokenRequired(), @RefreshTokenRequired(), @PasetoOptional()) on it`,
     );
   }
 }
@@ -57,14 +57,16 @@ function refuseLoosenedMethods(target: object, options: PasetoRequirementOptions
 /**
  * Requires a token meeting `options` on a route (method) or on every route of a controller (class).
  * It is `@Authorized(pasetoRequirement(options))` underneath, so it needs
- * `authorizationChecker: pasetoAuthorizationChecker()`. Class-level and method-level requirements
- * merge: roles add up, method options override class options.
+ * `authorizationChecker: pasetoAuthorizationChecker()`. On a method it decides the kind of token
+ * (required or optional, type, refresh or not) whatever the class carries; a class-level `fresh: true`
+ * still applies unless the method says `fresh: false`; roles of both add up; the method's lookup
+ * options override the class's.
  */
 export function PasetoRequired(options: PasetoRequirementOptions = {}): PasetoRouteDecorator {
   const requirement = pasetoRequirement(options);
   return (target, method) => {
     refuseSecondGuard(target, method);
-    if (method === undefined) refuseLoosenedMethods(target, options);
+    if (method === undefined) refuseLoosenedMethods(target, requirement);
     (Authorized(requirement) as PasetoRouteDecorator)(target, method);
   };
 }

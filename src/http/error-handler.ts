@@ -10,25 +10,45 @@ export interface HttpResponseLike {
   end(body?: string): unknown;
 }
 
-function quoted(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
+/** The library's fixed messages: they hold no request or claim text. */
+const FIXED_MESSAGES: ReadonlySet<string> = new Set(Object.values(ErrorMessages));
+
+/** What the header says for a code whose message can hold text from the request or the token. */
+const FIXED_DESCRIPTIONS: Readonly<Partial<Record<AuthPasetoErrorCode, string>>> = {
+  bad_header: 'Malformed token value',
+  invalid_version: 'Unsupported PASETO version',
+  invalid_purpose: 'Unsupported PASETO purpose',
+  wrong_token_type: 'Wrong token type',
+  invalid_argument: 'Invalid request',
+};
+
+/**
+ * The `error_description` of an error: its message when it is one of the fixed library messages,
+ * else a fixed text for its code. Claim text (a token's `type`) never reaches a header, where a
+ * control character or one above U+00FF would make node throw, and anything outside RFC 6750's
+ * characters (`%x20-21 / %x23-5B / %x5D-7E`) is dropped.
+ */
+function description(error: AuthPasetoError): string {
+  const text = FIXED_MESSAGES.has(error.message) ? error.message : (FIXED_DESCRIPTIONS[error.code] ?? 'Authentication failed');
+  return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');
 }
 
 /**
  * The RFC 6750 `WWW-Authenticate` value for an error, or `undefined` when its status takes none:
  * 401 without a token is a bare challenge (`Bearer`, no error code: RFC 6750 §3.1), 401 otherwise
  * `error="invalid_token"`, 403 `error="insufficient_scope"`, 400 `error="invalid_request"`.
- * The scheme is the configured `headerType` (`Bearer` when bare tokens are configured).
+ * The scheme is the configured `headerType` (`Bearer` when bare tokens are configured). The
+ * description holds no text from the request or the token (see `description`).
  */
 export function wwwAuthenticateValue(error: AuthPasetoError, scheme: string = 'Bearer'): string | undefined {
-  const description = `error_description=${quoted(error.message)}`;
+  const detail = `error_description="${description(error)}"`;
   switch (error.httpCode) {
     case 401:
-      return error.code === 'token_missing' ? scheme : `${scheme} error="invalid_token", ${description}`;
+      return error.code === 'token_missing' ? scheme : `${scheme} error="invalid_token", ${detail}`;
     case 403:
-      return `${scheme} error="insufficient_scope", ${description}`;
+      return `${scheme} error="insufficient_scope", ${detail}`;
     case 400:
-      return `${scheme} error="invalid_request", ${description}`;
+      return `${scheme} error="invalid_request", ${detail}`;
     default:
       return undefined;
   }

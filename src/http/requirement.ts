@@ -27,14 +27,25 @@ const REQUIREMENT = Symbol('paseto-controllers.requirement');
  */
 export type PasetoRequirement = Readonly<PasetoRequirementOptions> & { readonly [REQUIREMENT]: true };
 
-/** Wraps options into a {@link PasetoRequirement}, for `@Authorized(['admin', pasetoRequirement({ fresh: true })])`. */
+/**
+ * Wraps options into a {@link PasetoRequirement}, for `@Authorized(['admin', pasetoRequirement({ fresh: true })])`.
+ * The kind of token is always stated in full (`optional`, `refreshToken` and `type` get their
+ * defaults written in), so a requirement on a method replaces the class's kind instead of
+ * inheriting parts of it. Only `fresh` of an access-token requirement is left unset when not given,
+ * so a class-level `fresh: true` still applies to it (write `fresh: false` to take any access token).
+ */
 export function pasetoRequirement(options: PasetoRequirementOptions = {}): PasetoRequirement {
   if (typeof options !== 'object' || options === null) throw new PasetoConfigError('requirement', 'must be an object');
-  if (options.fresh && options.refreshToken) {
-    // A decoration-time mistake: fail at startup rather than on every request.
-    throw new PasetoConfigError('requirement', 'fresh and refreshToken cannot both be true');
+  // Decoration-time mistakes: fail at startup rather than on every request.
+  if (options.fresh && options.refreshToken) throw new PasetoConfigError('requirement', 'fresh and refreshToken cannot both be true');
+  if (options.refreshToken && options.type !== undefined && options.type !== 'refresh') {
+    throw new PasetoConfigError('requirement', `refreshToken: true takes a refresh token, not type '${options.type}': drop one of the two`);
   }
-  const copy: PasetoRequirementOptions = { ...options };
+  const refreshToken = options.refreshToken === true;
+  const type = refreshToken ? 'refresh' : (options.type ?? 'access');
+  if (options.fresh && type !== 'access') throw new PasetoConfigError('requirement', `fresh: true applies to access tokens only, not type '${type}'`);
+  const copy: PasetoRequirementOptions = { ...options, optional: options.optional === true, refreshToken, type };
+  if (type !== 'access') copy.fresh = false;
   if (Array.isArray(copy.location)) copy.location = Object.freeze([...copy.location]);
   if (Array.isArray(copy.roles)) copy.roles = Object.freeze([...copy.roles]);
   if (copy.anyRole) copy.anyRole = Object.freeze([...copy.anyRole]);
@@ -48,7 +59,7 @@ export function isPasetoRequirement(value: unknown): value is PasetoRequirement 
 
 /** The requirement of one route: everything in its roles array, merged. */
 export interface RouteRequirement {
-  /** Verification and lookup options; method-level values override class-level ones. */
+  /** Verification and lookup options; method-level values override class-level ones (see {@link mergeRouteRequirement}). */
   readonly options: Omit<PasetoRequirementOptions, 'roles' | 'anyRole'>;
   /** Role groups: every group must pass (`all` roles all held, one of `any` held). */
   readonly roles: readonly RoleRequirement[];
@@ -57,7 +68,9 @@ export interface RouteRequirement {
 /**
  * Merges routing-controllers' roles array (class-level entries first, then method-level ones):
  * strings are roles all required; requirements' options merge, later (method) ones winning for
- * each option they set; their `roles` add up and each `anyRole` is a group of its own.
+ * each option they set; their `roles` add up and each `anyRole` is a group of its own. Since every
+ * requirement states its kind of token in full ({@link pasetoRequirement}), a method's requirement
+ * decides the kind: a class-level one cannot make it optional or change its type.
  */
 export function mergeRouteRequirement(entries: readonly unknown[]): RouteRequirement {
   const all: string[] = [];
@@ -76,11 +89,6 @@ export function mergeRouteRequirement(entries: readonly unknown[]): RouteRequire
     } else {
       throw new PasetoConfigError('roles', `@Authorized roles must be strings or pasetoRequirement(...) values, got ${typeof entry}`);
     }
-  }
-  if (options.fresh && options.refreshToken) {
-    // Class @FreshTokenRequired() + method @RefreshTokenRequired(): the method wins.
-    const last = [...entries].reverse().find(isPasetoRequirement);
-    options = last?.refreshToken ? { ...options, fresh: false } : { ...options, refreshToken: false };
   }
   if (all.length > 0) groups.unshift({ all });
   return { options, roles: groups };

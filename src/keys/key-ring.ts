@@ -3,6 +3,7 @@ import { PasetoConfigError } from '../errors';
 import { ImportedKey, type KeyMaterialData } from './imported-key';
 import { parseLocalSecret, parsePrivateKey, parsePublicKey, readMaterial } from './material';
 import { keyId } from './paserk';
+import { secretBytesOf } from './raw';
 
 /** One imported key. The material is private to `keys/` and `tokens/`. */
 export interface PasetoKey {
@@ -67,23 +68,36 @@ function importKey(options: ResolvedKeyOptions, prefix: string): ImportedEntry {
 }
 
 /**
- * Refuse a local key whose 32 bytes are a public key of the ring (say a k4.public key pasted as
- * secretKey): the public key is no secret, so whoever knows it could make local tokens the ring
- * accepts. The error names the local key's field and the field of the public key, never the bytes.
+ * Refuse a local key whose 32 bytes serve in another role in the ring: a public key (say a
+ * k4.public key pasted as secretKey: no secret, anyone could make local tokens), the Ed25519 seed
+ * of a signing key (one secret, two algorithms), or a local key of the other version (one key
+ * for v3 and v4: a weakness found in either version would expose both). The error names the local
+ * key's field and the other key's field, never the bytes.
  */
-function checkLocalKeysAreNotPublic(entries: readonly ImportedEntry[]): void {
-  const publicKeys: { bytes: Buffer; field: string }[] = [];
+function checkLocalKeysStandAlone(entries: readonly ImportedEntry[]): void {
+  const others: { bytes: Buffer; field: string; role: string }[] = [];
   for (const { key, field } of entries) {
     const material = ImportedKey.materialOf(key);
-    if (material.purpose === 'public') publicKeys.push({ bytes: material.publicBytes, field });
+    if (material.purpose !== 'public') continue;
+    others.push({ bytes: material.publicBytes, field, role: 'public key' });
+    if (key.version === 4 && material.privateKey !== undefined) {
+      others.push({ bytes: secretBytesOf(4, material.privateKey).subarray(0, 32), field, role: 'Ed25519 seed' });
+    }
   }
+  const locals: { bytes: Buffer; field: string; version: number }[] = [];
   for (const { key, field } of entries) {
     const material = ImportedKey.materialOf(key);
     if (material.purpose !== 'local') continue;
-    const same = publicKeys.find(({ bytes }) => bytes.equals(material.secret));
+    const same = others.find(({ bytes }) => bytes.equals(material.secret));
     if (same !== undefined) {
-      throw new PasetoConfigError(field, `the local key is the public key of ${same.field}: a public key is no secret, so anyone could make local tokens; use a separate random key`);
+      const why = same.role === 'public key' ? 'a public key is no secret, so anyone could make local tokens' : 'one secret must not serve two algorithms';
+      throw new PasetoConfigError(field, `the local key is the ${same.role} of ${same.field}: ${why}; use a separate random key`);
     }
+    const twin = locals.find(({ bytes, version }) => version !== key.version && bytes.equals(material.secret));
+    if (twin !== undefined) {
+      throw new PasetoConfigError(field, `the local key is also the v${twin.version}.local key of ${twin.field}: one secret must not serve two PASETO versions; use a separate random key per version`);
+    }
+    locals.push({ bytes: material.secret, field, version: key.version });
   }
 }
 
@@ -117,16 +131,16 @@ export class KeyRing {
 
   /**
    * Parse and import every key synchronously; a wrong key (bad PASERK, wrong curve for the
-   * version, unreadable file, local key not 32 bytes or all zeros, an Ed25519 public key of small
-   * order, a local key equal to a public key of the ring, a verify-only first key while a later
-   * key can sign)
+   * version, unreadable file, local key not 32 bytes, all zeros or text, an Ed25519 public key of
+   * small order, a trivial signing key, a local key equal to a public key, an Ed25519 seed or the
+   * other version's local key of the ring, a verify-only first key while a later key can sign)
    * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).
    * `fieldPrefix(i)` gives the field prefix of entry i: `''` for top-level options, `keys[i].` otherwise.
    */
   static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string): KeyRing {
     if (keys.length === 0) throw new PasetoConfigError('keys', 'at least one key is required');
     const entries = keys.map((options, index) => importKey(options, fieldPrefix(index)));
-    checkLocalKeysAreNotPublic(entries);
+    checkLocalKeysStandAlone(entries);
     const imported = entries.map((entry) => entry.key);
     // A ring of verification keys only is a verifier deployment; but when some key can sign,
     // a verify-only key first is a mis-ordered rotation and would make the signer unusable.

@@ -11,6 +11,11 @@ import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions }
  */
 export interface PasetoSocketLike {
   readonly handshake: SocketHandshakeLike;
+  /**
+   * The engine.io handshake request (the first polling request or the WebSocket upgrade); its
+   * `rawHeaders` show a token header sent twice, which `handshake.headers` hides.
+   */
+  readonly request?: { readonly rawHeaders?: readonly string[] } | null;
   /** socket.io's per-socket bag (`socket.data`); the verified token is kept under {@link SOCKET_AUTH_DATA_KEY}. */
   data: unknown;
   /** The namespace the socket connects to. */
@@ -172,7 +177,7 @@ async function authenticateWith<U>(
   if (origins !== undefined) checkOrigin(auth, socket.handshake, origins);
   const token =
     options.token === undefined
-      ? readSocketToken(socket.handshake, auth.config, options, (code, message) => auth.error(code, message))
+      ? readSocketToken(handshakeOf(socket), auth.config, options, (code, message) => auth.error(code, message))
       : typeof options.token === 'function'
         ? await options.token(socket.handshake)
         : options.token;
@@ -199,6 +204,12 @@ async function authenticateWith<U>(
   } finally {
     hold?.release();
   }
+}
+
+/** The handshake with the raw header lines of its request, so the lookup sees a header sent twice. */
+function handshakeOf(socket: PasetoSocketLike): SocketHandshakeLike {
+  const rawHeaders = socket.request?.rawHeaders;
+  return rawHeaders === undefined || socket.handshake.rawHeaders !== undefined ? socket.handshake : { ...socket.handshake, rawHeaders };
 }
 
 /** Message of the `csrf_failed` refusal of a handshake from an origin not in `allowedOrigins`. */

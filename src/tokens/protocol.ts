@@ -72,12 +72,19 @@ function open(key: PasetoKey, body: Uint8Array, footer: Uint8Array, assertion: U
 const PASERK_ID = /^k[0-9]+\.(?:lid|pid|sid)\./;
 
 /**
+ * Largest footer parsed for a `kid`. Ours is `{"kid":"k4.lid.…"}` (~60 bytes); the footer is not
+ * authenticated yet, so a bigger one is not parsed before the cryptography (it is tried against
+ * every key, whose cost the token length bounds).
+ */
+export const MAX_KID_FOOTER_BYTES = 1024;
+
+/**
  * The PASERK-id `kid` of a footer that is a JSON object, else `undefined`. A `kid` of another
  * form (other issuers' own names, as in the official vectors) selects nothing: every key is tried.
  * The footer is not authenticated yet: it only picks a key, and nothing it holds can make this throw.
  */
 function footerKid(footer: Uint8Array): string | undefined {
-  if (footer.length === 0 || footer[0] !== 0x7b /* { */) return undefined;
+  if (footer.length === 0 || footer.length > MAX_KID_FOOTER_BYTES || footer[0] !== 0x7b /* { */) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(footer.buffer, footer.byteOffset, footer.byteLength).toString('utf8'));

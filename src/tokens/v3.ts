@@ -53,16 +53,38 @@ export function v3LocalDecrypt(secret: Uint8Array, body: Uint8Array, footer: Uin
   return aesCtr(ek, n2, ciphertext);
 }
 
-/** Sign a v3.public token; `publicBytes` is the signer's 49-byte compressed public key. */
-export function v3Sign(privateKey: KeyObject, publicBytes: Uint8Array, message: Uint8Array, footer: Uint8Array, assertion: Uint8Array): string {
-  const signature = sign('sha384', pae(publicBytes, PUBLIC_HEADER_BYTES, message, footer, assertion), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return assembleToken(PUBLIC_HEADER, Buffer.concat([message, signature]), footer);
+/** The order n of the P-384 group. */
+const P384_ORDER = 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n;
+const HALF_ORDER = P384_ORDER >> 1n;
+const SCALAR_BYTES = SIGNATURE_BYTES / 2;
+
+function sOf(signature: Uint8Array): bigint {
+  return BigInt(`0x${Buffer.from(signature.buffer, signature.byteOffset + SCALAR_BYTES, SCALAR_BYTES).toString('hex')}`);
 }
 
-/** Verify the decoded body of a v3.public token (length already checked); returns the message. */
+/**
+ * ECDSA is malleable: (r, s) and (r, n - s) both verify, so a token would have an equally valid
+ * twin. Only the low-S form (s <= n/2) is made and accepted, as paseto@4 signs and the official
+ * vectors are; a verifier of this library refuses the high-S twin.
+ */
+function toLowS(signature: Buffer): Buffer {
+  const s = sOf(signature);
+  if (s <= HALF_ORDER) return signature;
+  const low = Buffer.from((P384_ORDER - s).toString(16).padStart(SCALAR_BYTES * 2, '0'), 'hex');
+  return Buffer.concat([signature.subarray(0, SCALAR_BYTES), low]);
+}
+
+/** Sign a v3.public token; `publicBytes` is the signer's 49-byte compressed public key. The signature is low-S. */
+export function v3Sign(privateKey: KeyObject, publicBytes: Uint8Array, message: Uint8Array, footer: Uint8Array, assertion: Uint8Array): string {
+  const signature = sign('sha384', pae(publicBytes, PUBLIC_HEADER_BYTES, message, footer, assertion), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return assembleToken(PUBLIC_HEADER, Buffer.concat([message, toLowS(signature)]), footer);
+}
+
+/** Verify the decoded body of a v3.public token (length already checked); returns the message. A high-S signature fails. */
 export function v3Verify(publicKey: KeyObject, publicBytes: Uint8Array, body: Uint8Array, footer: Uint8Array, assertion: Uint8Array): Uint8Array | undefined {
   const message = body.subarray(0, body.length - SIGNATURE_BYTES);
   const signature = body.subarray(body.length - SIGNATURE_BYTES);
+  if (sOf(signature) > HALF_ORDER) return undefined;
   const m2 = pae(publicBytes, PUBLIC_HEADER_BYTES, message, footer, assertion);
   return verify('sha384', m2, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature) ? message : undefined;
 }

@@ -17,38 +17,44 @@ export interface CachedVerification {
  * first, so tokens in rotation stay while one-off tokens pass through (a first-in-first-out
  * cache smaller than the active users never hits). A Map keeps insertion order: a hit is moved
  * to the end by delete + set, and the first key is the least recently used.
+ * The entries (live bearer tokens and their claims) are in a private field: `console.log` and
+ * `JSON.stringify` of the cache or the service never show them.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, CachedVerification>();
+  readonly #entries = new Map<string, CachedVerification>();
 
-  constructor(private readonly maxEntries: number) {}
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
 
   get(token: string, assertion: Uint8Array, now: number, leewayMs: number): CachedVerification | undefined {
-    const entry = this.entries.get(token);
+    const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) {
-      this.entries.delete(token);
+      this.#entries.delete(token);
       return undefined;
     }
     if (!sameBytes(entry.assertion, assertion)) return undefined;
-    this.entries.delete(token);
-    this.entries.set(token, entry);
+    this.#entries.delete(token);
+    this.#entries.set(token, entry);
     return entry;
   }
 
   set(token: string, entry: CachedVerification): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(token);
-    if (this.entries.size >= this.maxEntries) {
-      const leastRecent = this.entries.keys().next();
-      if (!leastRecent.done) this.entries.delete(leastRecent.value);
+    if (this.#maxEntries === 0) return;
+    this.#entries.delete(token);
+    if (this.#entries.size >= this.#maxEntries) {
+      const leastRecent = this.#entries.keys().next();
+      if (!leastRecent.done) this.#entries.delete(leastRecent.value);
     }
-    this.entries.set(token, entry);
+    this.#entries.set(token, entry);
   }
 
   /** Entries held, expired ones included until they are next looked up or pushed out. */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 }
 

@@ -20,8 +20,10 @@ export interface HttpRequestLike {
   readonly query?: unknown;
   /** The parsed cookies when cookie-parser ran; when absent, the Cookie header is parsed. */
   readonly cookies?: unknown;
-  /** The request target, only read to find the query string when `query` is absent. */
+  /** The request target (express may strip a mount path; the query string stays). */
   readonly url?: string;
+  /** express: the request target as received; the query string is counted from it. */
+  readonly originalUrl?: string;
   /** The HTTP method, read to decide whether a cookie-borne token needs its CSRF header. */
   readonly method?: string;
   /** Set by body-parser 1.x once it has read the body. */
@@ -69,7 +71,17 @@ export interface FoundHttpToken {
 /** The configuration fields the lookup reads. */
 export type HttpTransportConfig = Pick<
   ResolvedPasetoConfig,
-  'tokenLocation' | 'headerName' | 'headerType' | 'jsonKey' | 'jsonRefreshKey' | 'jsonType' | 'queryKey' | 'accessCookieKey' | 'refreshCookieKey'
+  | 'tokenLocation'
+  | 'headerName'
+  | 'headerType'
+  | 'jsonKey'
+  | 'jsonRefreshKey'
+  | 'jsonType'
+  | 'queryKey'
+  | 'accessCookieKey'
+  | 'refreshCookieKey'
+  | 'accessCsrfCookieKey'
+  | 'refreshCsrfCookieKey'
 >;
 
 
@@ -181,7 +193,13 @@ function readLocation(
     case 'cookies': {
       const name = lookup.tokenKey ?? (lookup.refreshToken ? config.refreshCookieKey : config.accessCookieKey);
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
-      return readPrefixedToken(cookieValue(request, name), prefix, 'cookie', name, error);
+      // A second cookie of a name comes from a sibling subdomain or a plain-HTTP page (cookie tossing):
+      // "the first wins" would log the victim in as the attacker, so two are refused as ambiguous,
+      // whatever a cookie parser made of them.
+      const token = readPrefixedToken(cookieLines(request, name) > 1 ? [] : cookieValue(request, name), prefix, 'cookie', name, error);
+      const csrfName = lookup.refreshToken ? config.refreshCsrfCookieKey : config.accessCsrfCookieKey;
+      if (token !== undefined && cookieLines(request, csrfName) > 1) throw error('bad_header', `Bad ${csrfName} cookie. Expected a single value`);
+      return token;
     }
   }
 }
@@ -211,15 +229,28 @@ function headerLines(request: HttpRequestLike, name: string): number {
 }
 
 function queryValue(request: HttpRequestLike, key: string): unknown {
-  if (isRecord(request.query)) {
-    return Object.prototype.hasOwnProperty.call(request.query, key) ? request.query[key] : undefined;
-  }
-  const url = request.url ?? '';
-  const at = url.indexOf('?');
-  if (at < 0) return undefined;
-  const values = new URLSearchParams(url.slice(at + 1)).getAll(key);
+  // Counted in the raw request target, not in `request.query`: the query parsers of express 4 and 5
+  // stop at 1000 parameters, so a second value behind 999 fillers would not be seen there.
+  const target = request.originalUrl ?? request.url ?? '';
+  const at = target.indexOf('?');
+  const raw = at < 0 ? [] : new URLSearchParams(target.slice(at + 1)).getAll(key);
   // Several values are ambiguous: hand them on as a list, which the parser refuses as malformed.
-  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+  if (raw.length > 1) return raw;
+  // The parsed value, when there is one, so qs-style shapes (`token[a]=`) stay refused as malformed.
+  if (isRecord(request.query) && Object.prototype.hasOwnProperty.call(request.query, key)) return request.query[key];
+  return raw.length === 1 ? raw[0] : undefined;
+}
+
+/** How many cookies of a name the request carries (node joins several Cookie lines with '; '). */
+function cookieLines(request: HttpRequestLike, name: string): number {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return 0;
+  let count = 0;
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    if (at >= 0 && pair.slice(0, at).trim() === name) count += 1;
+  }
+  return count;
 }
 
 function cookieValue(request: HttpRequestLike, name: string): unknown {
@@ -254,20 +285,23 @@ function isJsonContentType(contentType: string | undefined): boolean {
 }
 
 /**
- * The JSON body of a request as an object, or `undefined` when there is none. A body a parser
- * already read is taken from `request.body`. Otherwise, for a JSON content type, the stream is read
+ * The JSON body of a request as an object, or `undefined` when there is none or the content type
+ * is not JSON (`application/json`, `application/*+json`). A body a parser already read is taken
+ * from `request.body`. Otherwise, for a JSON content type, the stream is read
  * here with a size limit, and the result kept on `request.body` (with body-parser's `_body` flag and
  * the stream ended) so later parsers and `@Body()` see it instead of reading a drained stream.
  * routing-controllers parses bodies only on routes with `@Body`, so a JSON token on any other route
  * needs this.
  */
 export async function readJsonBody(request: HttpRequestLike, limit: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown> | undefined> {
+  // Only a JSON body, parsed already or not: a form post (urlencoded, multipart) is what a cross-site
+  // page can send without a preflight, and its field must not win over a CSRF-checked cookie.
+  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
   if (request._body === true || request.readableEnded === true) return isRecord(request.body) ? request.body : undefined;
   if (isRecord(request.body) && Object.keys(request.body).length > 0) return request.body;
   const length = headerString(request, 'content-length');
   const chunked = request.headers['transfer-encoding'] !== undefined;
   if (!chunked && (length === undefined || Number(length) === 0)) return undefined;
-  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
   if (typeof request.on !== 'function') return undefined;
 
   const encoding = (headerString(request, 'content-encoding') ?? 'identity').toLowerCase();

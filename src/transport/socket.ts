@@ -12,6 +12,12 @@ export interface SocketHandshakeLike {
   /** The HTTP headers of the handshake request; node gives their names in lower case. */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>> | null;
   /**
+   * The header lines of the handshake request as sent (`[name, value, name, value, …]`, node's
+   * `socket.request.rawHeaders`). When present, a token header sent more than once is refused
+   * (`bad_header`), as over HTTP: node's `headers` keeps the first and drops the others.
+   */
+  readonly rawHeaders?: readonly string[] | null;
+  /**
    * The query string of the handshake request, parsed. socket.io keeps one value per key (the
    * last), so duplicates are found in {@link url}.
    */
@@ -112,7 +118,10 @@ function readLocation(
     }
     case 'headers': {
       const name = lookup.tokenKey ?? config.headerName;
-      const value = handshake.headers?.[name.toLowerCase()];
+      const lower = name.toLowerCase();
+      // node keeps the first of two Authorization headers, a proxy in front may act on the last:
+      // several lines are ambiguous, handed on as a list that the parser refuses as malformed.
+      const value = headerLines(handshake.rawHeaders, lower) > 1 ? [] : handshake.headers?.[lower];
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
       return readPrefixedToken(value, prefix, 'header', name, error);
     }
@@ -122,6 +131,17 @@ function readLocation(
       return readPrefixedToken(queryValue(handshake, key), prefix, 'query', key, error);
     }
   }
+}
+
+/** How many lines of the raw headers carry this (lower-case) header name; 0 without raw headers. */
+function headerLines(raw: readonly string[] | null | undefined, name: string): number {
+  if (!Array.isArray(raw)) return 0;
+  let count = 0;
+  for (let index = 0; index < raw.length; index += 2) {
+    const line = raw[index];
+    if (typeof line === 'string' && line.length === name.length && line.toLowerCase() === name) count += 1;
+  }
+  return count;
 }
 
 /**

@@ -1,0 +1,54 @@
+/**
+ * MemoryDenylist keeps a revocation for as long as the token verifies: up to and including the
+ * millisecond `exp + decodeLeeway`, the last one at which verification accepts it.
+ */
+import { expect } from 'chai';
+import { AuthPasetoError } from '../../src/errors';
+import { MemoryDenylist } from '../../src/denylist/memory';
+import { PasetoAuthService } from '../../src/service';
+
+const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
+const START = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
+
+describe('security: MemoryDenylist at the exact end of a token', () => {
+  const realNow = Date.now;
+  let now = START;
+  beforeEach(() => {
+    now = START;
+    Date.now = () => now;
+  });
+  afterEach(() => {
+    Date.now = realNow;
+  });
+
+  for (const leeway of [0, 5]) {
+    it(`decodeLeeway ${leeway}: still revoked at exp + leeway, forgotten (and expired) one millisecond later`, async () => {
+      const store = new MemoryDenylist({ clock: { now: () => now } });
+      const auth = new PasetoAuthService({ secretKey: LOCAL_KEY, denylistEnabled: true, denylist: store, decodeLeeway: leeway });
+      const token = await auth.createAccessToken({ subject: 'alice', expiresIn: 60 });
+      const verified = await auth.verifyToken(token);
+      const expiresAt = verified.expiresAt;
+      await auth.revokeToken(token);
+      const last = expiresAt!.getTime() + leeway * 1000;
+
+      now = last;
+      const atLast = await auth.verifyToken(token).catch((error: unknown) => error);
+      expect(atLast).to.be.instanceOf(AuthPasetoError);
+      expect((atLast as AuthPasetoError).code).to.equal('token_revoked');
+
+      now = last + 1;
+      const after = await auth.verifyToken(token).catch((error: unknown) => error);
+      expect((after as AuthPasetoError).code).to.equal('token_expired');
+      expect(store.isRevoked(verified)).to.equal(false);
+    });
+  }
+
+  it('the sweep of a full store keeps an entry whose last millisecond is now', () => {
+    const store = new MemoryDenylist({ maxEntries: 1, clock: { now: () => now } });
+    store.revoke('a', new Date(now));
+    expect(() => store.revoke('b', new Date(now + 1000))).to.throw('unexpired revocations');
+    now += 1;
+    store.revoke('b', new Date(now + 1000));
+    expect(store.size).to.equal(1);
+  });
+});
