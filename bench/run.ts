@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   let memory: Row[] = [];
   try {
     for (let round = 0; round < settings.rounds; round += 1) {
-      for (const probe of probes) {
+      // Each round starts one probe further on, so no row is always the one after a pause.
+      for (let step = 0; step < probes.length; step += 1) {
+        const probe = probes[(round + step) % probes.length];
         const values = await probe.run();
         probe.rows.forEach((target, index) => target.results.push(values[index]));
       }
