@@ -41,6 +41,9 @@ export async function socketBench(seconds: number): Promise<SocketBench> {
   const measure = (name: string, rate: Row, cpu: Row): Probe => ({
     rows: [rate, cpu],
     run: async () => {
+      // A short untimed run first: the server has idled (other rows ran) and must not charge the
+      // garbage collection it catches up on to this row alone.
+      await Promise.all(clients.map((client) => ask(client, { type: 'run', port: ports[name], token, milliseconds: 300, concurrency: CONCURRENCY })));
       await ask(server, { type: 'mark' });
       const replies = await Promise.all(clients.map((client) => ask<{ count?: number; error?: string }>(client, { type: 'run', port: ports[name], token, milliseconds: seconds * 1000, concurrency: CONCURRENCY })));
       const read = await ask<Read>(server, { type: 'read' });
