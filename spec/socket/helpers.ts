@@ -5,9 +5,10 @@ import { Server } from 'socket.io';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { PasetoAuthService } from '../../src/service';
 import type { PasetoAuthOptions } from '../../src/config/options';
+import { LOCAL_KEY } from '../helpers/keys';
 
-/** The fixed test key of the suite. */
-export const TEST_SECRET_KEY = 'k4.local.' + Buffer.alloc(32, 7).toString('base64url');
+/** The fixed test key of the suite (shared with the other specs). */
+export const TEST_SECRET_KEY = LOCAL_KEY;
 
 /** A service on the fixed test key, plus any options. */
 export function testService(options: Omit<PasetoAuthOptions, 'secretKey'> = {}): PasetoAuthService {
