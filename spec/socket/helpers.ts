@@ -6,6 +6,7 @@ import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { PasetoAuthService } from '../../src/service';
 import type { PasetoAuthOptions } from '../../src/config/options';
 import { LOCAL_KEY } from '../helpers/keys';
+import type { PasetoClock } from '../../src/clock';
 
 /** The fixed test key of the suite (shared with the other specs). */
 export const TEST_SECRET_KEY = LOCAL_KEY;
@@ -13,6 +14,15 @@ export const TEST_SECRET_KEY = LOCAL_KEY;
 /** A service on the fixed test key, plus any options. */
 export function testService(options: Omit<PasetoAuthOptions, 'secretKey'> = {}): PasetoAuthService {
   return new PasetoAuthService({ secretKey: TEST_SECRET_KEY, ...options });
+}
+
+/**
+ * Makes `auth` read time from `clock` (live-session timers, per-packet checks).
+ * TEMPORARY until the service takes option `clock`: then `testService({ clock })` replaces this.
+ */
+export function useClock<T extends PasetoAuthService>(auth: T, clock: PasetoClock): T {
+  Object.defineProperty(auth, 'clock', { value: clock, configurable: true });
+  return auth;
 }
 
 /** Both engine.io transports: every end-to-end test runs over each. */
