@@ -203,7 +203,7 @@ for (const transport of TRANSPORTS) {
 
       it('liveSession: false (single-use tickets) is not re-checked: revoking the ticket on connection keeps the socket', async () => {
         const auth = testService({ denylistEnabled: true, denylistTokenChecks: ['access', 'ws-ticket'] });
-        const revocations: Promise<void>[] = [];
+        const revocations: Promise<unknown>[] = [];
         const server = await serve((io) => {
           io.use(pasetoSocketMiddleware({ auth, type: 'ws-ticket', liveSession: false }));
           io.on('connection', (socket) => {

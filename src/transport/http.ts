@@ -1,4 +1,3 @@
-import { HttpError } from 'routing-controllers';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
 import { HTTP_LOCATIONS } from '../config/schema';
 import type { MaybePromise } from '../maybe-promise';
@@ -92,19 +91,23 @@ export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
 /**
  * A request body the JSON lookup could not read: too large (413), not UTF-8 or compressed (415),
- * malformed JSON or a broken stream (400). Carries `status`/`statusCode` too, so express' own
- * handler renders it with its status when nothing else does.
+ * malformed JSON or a broken stream (400). Framework-free (routing-controllers stays an optional
+ * peer): routing-controllers renders it by `httpCode` and `toJSON()`, and express' own handler by
+ * `status`/`statusCode`.
  */
-export class RequestBodyError extends HttpError {
+export class RequestBodyError extends Error {
+  /** The HTTP status, read by routing-controllers. */
+  readonly httpCode: number;
   readonly status: number;
   readonly statusCode: number;
   /** express/http-errors convention: the message is safe to show the client. */
   readonly expose = true;
 
   constructor(status: number, message: string) {
-    super(status, message);
+    super(message);
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'RequestBodyError';
+    this.httpCode = status;
     this.status = status;
     this.statusCode = status;
   }
