@@ -8,12 +8,9 @@ import type { PasetoAuthOptions } from '../../src/config/options';
 import { LOCAL_KEY } from '../helpers/keys';
 import type { PasetoClock } from '../../src/clock';
 
-/** The fixed test key of the suite (shared with the other specs). */
-export const TEST_SECRET_KEY = LOCAL_KEY;
-
 /** A service on the fixed test key, plus any options. */
 export function testService(options: Omit<PasetoAuthOptions, 'secretKey'> = {}): PasetoAuthService {
-  return new PasetoAuthService({ secretKey: TEST_SECRET_KEY, ...options });
+  return new PasetoAuthService({ secretKey: LOCAL_KEY, ...options });
 }
 
 /**
@@ -137,7 +134,7 @@ export function expected(refusal: Refusal): { message: string; data: { code: str
 /** Crafts a v4.local token with arbitrary claims (times in the past or future) via paseto-ts, an independent implementation. */
 export async function craftLocalToken(claims: Record<string, unknown>): Promise<string> {
   const { encrypt } = (await import('paseto-ts/v4'));
-  return encrypt(TEST_SECRET_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
+  return encrypt(LOCAL_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
 }
 
 /** Waits (polling every 10 ms) until `condition` holds; fails the test after `timeoutMs`. */
