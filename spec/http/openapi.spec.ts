@@ -374,17 +374,18 @@ describe('OpenAPI: withPasetoSecurity', () => {
     expect(() => withPasetoSecurity(input, { auth: makeService(), controllers: CONTROLLERS })).to.throw(PasetoConfigError, /OasAccountController\.admin/);
   });
 
-  it('a route naming a location HTTP does not have is refused when the document is built', () => {
-    @JsonController('/oas-bad-location')
-    class OasBadLocationController {
-      @Get('/x')
-      @PasetoRequired({ location: 'auth' as HttpTokenLocation })
-      x(): { ok: true } {
-        return { ok: true };
+  it('a route naming a location HTTP does not have is refused when it is declared, before any document is built', () => {
+    expect(() => {
+      @JsonController('/oas-bad-location')
+      class OasBadLocationController {
+        @Get('/x')
+        @PasetoRequired({ location: 'auth' as HttpTokenLocation })
+        x(): { ok: true } {
+          return { ok: true };
+        }
       }
-    }
-    const input = generate([OasBadLocationController]);
-    expect(() => withPasetoSecurity(input, { auth: makeService(), controllers: [OasBadLocationController] })).to.throw(PasetoConfigError, /location.*'auth'/);
+      return OasBadLocationController;
+    }).to.throw(PasetoConfigError, /location.*'auth'/);
   });
 
   it('refuses what is not an OpenAPI 3 document', () => {

@@ -110,7 +110,7 @@ export interface PasetoAuthOptions {
   rolesClaim?: string | undefined;
   /** HTTP status per error code, e.g. `{ invalid_token: 422 }`. */
   statusCodes?: Partial<Record<AuthPasetoErrorCode, number>> | undefined;
-  /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
+  /** Entries of the verified-token cache (least recently used leaves first); `0` disables it. Default `10000`. */
   verifiedTokenCacheSize?: number | undefined;
   /**
    * Longest token accepted, in characters, checked before anything is decoded: a longer one is

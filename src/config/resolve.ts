@@ -28,7 +28,7 @@ export const DEFAULTS = Object.freeze({
   refreshTokenExpires: THIRTY_DAYS,
   otherTokenExpires: THIRTY_DAYS,
   rolesClaim: 'roles',
-  verifiedTokenCacheSize: 1000,
+  verifiedTokenCacheSize: 10_000,
   maxTokenLength: 8192,
   // fastapi-jwt-auth's cookie names and CSRF methods; its insecure cookie defaults are not kept.
   accessCookieKey: 'access_token_cookie',
