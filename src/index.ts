@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export { configurePaseto } from './configure';
 export type { PasetoClock } from './clock';
+export type { PasetoAuthSource } from './service-source';
 export {
   AuthPasetoError,
   PasetoConfigError,
@@ -77,7 +78,6 @@ export { pasetoRequirement, type PasetoRequirement, type PasetoRequirementOption
 export {
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
-  type PasetoAuthSource,
   type PasetoCheckerOptions,
   type PasetoCurrentUserCheckerOptions,
   type PasetoUserLoader,
@@ -85,6 +85,8 @@ export {
   type PasetoCurrentUserChecker,
 } from './http/checkers';
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export { withPaseto, type WithPasetoOptions } from './http/with-paseto';
+export { Public, type PasetoPublicDecorator } from './http/public';
 export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions } from './http/openapi';
 export {
   pasetoErrorHandler,

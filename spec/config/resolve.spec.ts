@@ -49,7 +49,14 @@ describe('configuration', () => {
   it('declares each option once: DEFAULTS is what an empty configuration resolves to', () => {
     const { config } = new PasetoAuthService({ secretKey: LOCAL_KEY });
     for (const [name, value] of Object.entries(DEFAULTS)) expect(config[name as keyof typeof config], name).to.deep.equal(value);
-    expect(Object.keys(config)).to.include.members(Object.keys(DEFAULTS));
+    expect(Object.keys(config).filter((name) => !Object.hasOwn(DEFAULTS, name))).to.have.members([
+      'encodeIssuer',
+      'decodeIssuer',
+      'decodeAudience',
+      'requireJti',
+      'cookieDomain',
+      'cookieMaxAge',
+    ]);
   });
 
   it('refuses null for an option that has no null meaning, naming it (undefined means not given)', () => {

@@ -120,8 +120,8 @@ export const OPTIONS = {
     default: DEFAULT_STATUS_CODES,
     resolve: (value) => Object.freeze({ ...DEFAULT_STATUS_CODES, ...value }),
   }),
-  /** Entries of the verified-token cache; `0` disables it. Default `1000`. */
-  verifiedTokenCacheSize: option<number>({ check: check.wholeNumber(0, 'expected a whole number >= 0'), default: 1000 }),
+  /** Entries of the verified-token cache (least recently used leaves first); `0` disables it. Default `10000`. */
+  verifiedTokenCacheSize: option<number>({ check: check.wholeNumber(0, 'expected a whole number >= 0'), default: 10_000 }),
   /**
    * Longest token accepted, in characters, checked before anything is decoded: a longer one is
    * refused with `invalid_token` ("Token is too long"). A `base64Encoded` token may be 4/3 as long.

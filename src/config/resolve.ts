@@ -7,9 +7,15 @@ import type { PasetoKeyOptions } from './types';
 type Spec = (typeof OPTIONS)[keyof typeof OPTIONS];
 const SPECS = Object.entries(OPTIONS) as [keyof typeof OPTIONS, Spec][];
 
+/** Options whose default is "none" or depends on other options. */
+type WithoutFixedDefault = 'encodeIssuer' | 'decodeIssuer' | 'decodeAudience' | 'requireJti' | 'cookieDomain' | 'cookieMaxAge';
+
 /** The default of every option that has a fixed one (fastapi-paseto's, camelCased), from the options table. */
-export const DEFAULTS: Readonly<Partial<ResolvedPasetoConfig>> = Object.freeze(
-  Object.fromEntries(SPECS.filter(([, spec]) => spec.default !== undefined && typeof spec.default !== 'function').map(([name, spec]) => [name, spec.default])),
+export const DEFAULTS: Readonly<Omit<ResolvedPasetoConfig, WithoutFixedDefault>> = Object.freeze(
+  Object.fromEntries(SPECS.filter(([, spec]) => spec.default !== undefined && typeof spec.default !== 'function').map(([name, spec]) => [name, spec.default])) as Omit<
+    ResolvedPasetoConfig,
+    WithoutFixedDefault
+  >,
 );
 
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
