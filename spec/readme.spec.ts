@@ -63,6 +63,14 @@ describe('README quick starts are code the tests run', () => {
     for (const block of blocks) expectRunBy(block, 'spec/socket/quickstart.spec.ts');
   });
 
+  it('docs/testing.md: its route and socket.io tests are spec/testing/docs-*.spec.ts, line for line', () => {
+    const doc = read('docs/testing.md');
+    for (const [heading, spec] of [['## A route test (supertest)', 'spec/testing/docs-route.spec.ts'], ['## A socket.io test', 'spec/testing/docs-socket.spec.ts']]) {
+      const [block] = codeBlocks(doc, heading);
+      expect(codeLines(block), spec).to.deep.equal(codeLines(read(spec)));
+    }
+  });
+
   it('user docs say things in their own words: no "DESIGN" (the maintainers\' contract is not shipped)', () => {
     for (const doc of USER_DOCS.filter((name) => name !== 'docs/design-notes.md')) {
       expect(read(doc).match(/\bDESIGN\b/g), doc).to.equal(null);
