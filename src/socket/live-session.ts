@@ -130,7 +130,7 @@ export interface SocketHandshakeHold {
 /** The sessions of one service that revocation may end, by `jti`, with the service subscription and recheck loop. */
 interface RevocationGroup {
   readonly auth: PasetoAuthService;
-  readonly byJti: Map<string, Set<Revocable>>;
+  readonly byJti: Map<string | null, Set<Revocable>>;
   readonly unsubscribe: () => void;
   /** Cancels the pending recheck pass. */
   cancelRecheck: (() => void) | undefined;
@@ -249,7 +249,7 @@ export class LiveSessionTracker {
   private register(entry: Revocable): void {
     let group = this.groups.get(entry.auth);
     if (group === undefined) {
-      const byJti = new Map<string, Set<Revocable>>();
+      const byJti = new Map<string | null, Set<Revocable>>();
       group = {
         auth: entry.auth,
         byJti,
