@@ -57,6 +57,11 @@ describe('README quick starts are code the tests run', () => {
     expectRunBy(block, 'spec/http/openapi.spec.ts');
   });
 
+  it('Auth events: every line of the recipe is in spec/events/rate-limit-recipe.spec.ts', () => {
+    const [block] = codeBlocks(readme, '## Auth events');
+    expectRunBy(block, 'spec/events/rate-limit-recipe.spec.ts');
+  });
+
   it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);
