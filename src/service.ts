@@ -4,6 +4,9 @@ import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './c
 import { resolveOptions } from './config/resolve';
 import { MAX_LIFETIME_SECONDS } from './config/schema';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
+import { publicKeySetOf, type PasetoKeySet } from './keys/key-set';
+import { RemoteKeySet } from './keys/remote-key-set';
+import { systemClock } from './clock';
 import { decodeToken, encodeToken } from './tokens/protocol';
 import { audienceMatches, buildClaims, checkClaimsInput, deepFreeze, issuesCsrfClaim, parseTime } from './tokens/claims';
 import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
@@ -55,17 +58,40 @@ export class PasetoAuthService {
   readonly #denylistLoader: TokenInDenylistLoader | undefined;
   readonly #cache: VerifiedTokenCache;
   readonly #useKid: boolean;
+  readonly #keySet: RemoteKeySet | undefined;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
   readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
-    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
+    this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#keySet =
+      options.keySetUrl === undefined
+        ? undefined
+        : new RemoteKeySet(options.keySetUrl, options.keySetOptions, { version: this.config.version, clock: systemClock, onKeysRemoved: () => this.#cache.clear() });
+    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField, this.#keySet);
     this.#useKid = options.keys !== undefined;
     this.#denylist = options.denylist ?? new MemoryDenylist();
     this.#denylistLoader = options.tokenInDenylistLoader;
-    this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+  }
+
+  /**
+   * The public keys of this service's ring as PASERK (`k4.public.…`), signer first, to serve at
+   * `/.well-known/paseto-keys` for services configured with `keySetUrl`. Local and secret keys are
+   * never included; a ring without public keys gives `{ keys: [] }`.
+   */
+  publicKeySet(): PasetoKeySet {
+    return publicKeySetOf(this.#keyRing);
+  }
+
+  /**
+   * Resolves once the key set of `keySetUrl` is held (at once without `keySetUrl`); rejects with
+   * a `KeySetError` when the latest fetch failed and no set is held. Verification does not need it
+   * (a token waits for the fetch under way); await it at start to fail fast or to log.
+   */
+  ready(): Promise<void> {
+    return this.#keySet?.ready() ?? Promise.resolve();
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -373,13 +399,15 @@ export class PasetoAuthService {
   /** Verification after the requirement: synchronous unless the denylist store answers with a promise. */
   private verifyNow(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
     this.checkRequirement(options);
-    const { verified } = this.open(token, options);
-    const finish = (revoked: boolean): VerifiedToken => {
-      if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
-      this.checkType(verified, options);
-      return verified;
-    };
-    return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
+    const opened = this.#keySet === undefined ? this.open(token, options) : this.#keySet.verify(() => this.open(token, options));
+    return andThen(opened, ({ verified }) => {
+      const finish = (revoked: boolean): VerifiedToken => {
+        if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
+        this.checkType(verified, options);
+        return verified;
+      };
+      return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
+    });
   }
 
   /**

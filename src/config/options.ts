@@ -1,5 +1,6 @@
 import type { AuthPasetoErrorCode } from '../errors';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+import type { KeySetOptions } from '../keys/remote-key-set';
 
 /** PASETO versions we produce and accept. */
 export type PasetoVersion = 3 | 4;
@@ -61,6 +62,15 @@ export interface PasetoAuthOptions {
    * When given, the top-level key fields must be absent.
    */
   keys?: PasetoKeyOptions[] | undefined;
+  /**
+   * URL of an issuer's published key set (`auth.publicKeySet()` served, by convention at
+   * `/.well-known/paseto-keys`): its `k{version}.public` keys verify tokens besides any configured
+   * key, and no key option is needed. Fetched at start, again for a token naming an unknown key
+   * (rate limited) and when older than `keySetOptions.maxAgeMs`; a failed fetch keeps the keys held.
+   */
+  keySetUrl?: string | undefined;
+  /** Timeouts, rate limit and error listener of the `keySetUrl` fetches. */
+  keySetOptions?: KeySetOptions | undefined;
   /** Seconds of clock skew accepted on `exp` and `nbf`. Default `0`. */
   decodeLeeway?: number | undefined;
   /** `iss` put on new tokens. */

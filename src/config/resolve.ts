@@ -46,8 +46,11 @@ export const DEFAULTS = Object.freeze({
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
 
 /** Options the service keeps itself (keys are imported, stores held), not part of the resolved configuration. */
-const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader']);
-type ConfigOptions = Omit<PasetoAuthOptions, (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader'>;
+const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader', 'keySetUrl', 'keySetOptions']);
+type ConfigOptions = Omit<
+  PasetoAuthOptions,
+  (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader' | 'keySetUrl' | 'keySetOptions'
+>;
 
 /** The configuration and the key entries to import, both checked. */
 export interface ResolvedOptions {
@@ -131,7 +134,9 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
   if (error) throw error;
 
   const version = options.version ?? DEFAULTS.version;
-  const purpose = options.purpose ?? DEFAULTS.purpose;
+  // A service verifying with a fetched key set only (no key options) verifies public tokens.
+  const fetchedOnly = options.keySetUrl !== undefined && !options.keys && !TOP_LEVEL_KEY_FIELDS.some((field) => options[field] !== undefined);
+  const purpose = options.purpose ?? (fetchedOnly ? 'public' : DEFAULTS.purpose);
   let keys: ResolvedKeyOptions[];
   let keyField: (index: number) => string;
   if (options.keys) {
@@ -140,6 +145,10 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     options.keys.forEach(checkKeyEntry);
     keys = options.keys.map((entry) => stripUndefined({ ...entry, version: entry.version ?? version, purpose: entry.purpose ?? purpose }));
     keyField = (index) => `keys[${index}].`;
+  } else if (fetchedOnly) {
+    if (purpose !== 'public') throw new PasetoConfigError('purpose', "a key set holds public keys: purpose must be 'public' (or configure secretKey too)");
+    keys = [];
+    keyField = () => '';
   } else {
     keys = topLevelKeys(options, version, purpose);
     keyField = () => '';
@@ -152,7 +161,7 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
 
   // Every option given (undefined meaning "not given") over the defaults, then the few that are normalised.
   const given = Object.fromEntries(Object.entries(options).filter(([name, value]) => value !== undefined && !NOT_IN_CONFIG.has(name))) as ConfigOptions;
-  const merged = { ...DEFAULTS, ...given };
+  const merged = { ...DEFAULTS, purpose, ...given };
   const config: ResolvedPasetoConfig = Object.freeze({
     ...merged,
     tokenLocation: Object.freeze([...merged.tokenLocation]),

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { AUTH_PASETO_ERROR_CODES } from '../errors';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
+import type { KeySetOptions } from '../keys/remote-key-set';
 import type {
   CookieSameSite,
   HttpTokenLocation,
@@ -110,6 +111,10 @@ export class PasetoAuthOptionsSchema implements Required<PasetoAuthOptions> {
 
   @IsOptional() @rule('keyList', isKeyList, 'expected a non-empty list of key objects')
   keys!: PasetoKeyOptions[];
+
+  // Checked in full (URL, each field) by the key set itself, which names the field at fault.
+  @IsOptional() @IsString({ message: 'expected an http(s) URL' }) keySetUrl!: string;
+  @IsOptional() @rule('object', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object') keySetOptions!: KeySetOptions;
 
   @IsOptional() @rule('seconds', (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'expected a number of seconds >= 0')
   decodeLeeway!: number;
