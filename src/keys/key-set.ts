@@ -80,7 +80,7 @@ function importPublicPaserk(paserk: string, version: PasetoVersion): ImportedKey
     const publicBytes = publicBytesOf(version, publicKey);
     return new ImportedKey(version, keyId(version, 'public', publicBytes), { purpose: 'public', publicKey, publicBytes, privateKey: undefined });
   } catch (error) {
-    if (error instanceof PaserkError) return error.message.replace(/^expected/, 'is not valid: expected');
+    if (error instanceof PaserkError) return `is not valid: ${error.message}`;
     throw error;
   }
 }
