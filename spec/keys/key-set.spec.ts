@@ -1,10 +1,11 @@
 import { expect } from 'chai';
+import express from 'express';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthPasetoError, PasetoConfigError } from '../../src/errors';
 import { generateKeys } from '../../src/keys/generate';
-import { KeySetError, MAX_KEY_SET_KEYS, parseKeySet } from '../../src/keys/key-set';
+import { KeySetError, MAX_KEY_SET_KEYS, PASETO_KEY_SET_PATH, parseKeySet } from '../../src/keys/key-set';
 import { serializePaserk } from '../../src/keys/paserk';
 import type { KeySetOptions } from '../../src/keys/remote-key-set';
 import { PasetoAuthService } from '../../src/service';
@@ -235,6 +236,39 @@ describe('keySetUrl: verification against a fetched set', () => {
       expect(both.publicKeySet()).to.deep.equal({ keys: [] });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('README "Publishing keys" and docs/keys.md run as written', () => {
+  it('an issuer app serving its key set, and a service verifying with keySetUrl', async () => {
+    const generated = v4();
+    process.env.PASETO_PRIVATE_KEY = generated.privateKey;
+    // --- README.md "Publishing keys": keep the two in step ---------------------------------
+    const issuer = new PasetoAuthService({ purpose: 'public', keys: [{ privateKey: process.env.PASETO_PRIVATE_KEY }] });
+    const app = express();
+    app.get(PASETO_KEY_SET_PATH, (_request, response) => {
+      response.json(issuer.publicKeySet());
+    });
+    // ---
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      process.env.PASETO_KEY_SET_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PASETO_KEY_SET_PATH}`;
+      const warnings: unknown[] = [];
+      const console = { warn: (...args: unknown[]) => warnings.push(args) };
+      // --- README.md "Publishing keys", the verifier -------------------------------------
+      const auth = new PasetoAuthService({ keySetUrl: process.env.PASETO_KEY_SET_URL });
+      auth.ready().catch((error: unknown) => console.warn('no key set yet, tokens are refused until it is fetched:', error));
+      // ---
+      await auth.ready();
+      expect(warnings).to.deep.equal([]);
+      expect(issuer.publicKeySet()).to.deep.equal({ keys: [generated.publicKey] });
+      expect((await auth.verifyToken(await issuer.createAccessToken({ subject: 'alice' }))).subject).to.equal('alice');
+    } finally {
+      delete process.env.PASETO_PRIVATE_KEY;
+      delete process.env.PASETO_KEY_SET_URL;
+      server.close();
     }
   });
 });
