@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { generateKeys, PASETO_KEY_SET_PATH, PasetoAuthService } from '../../src';
+import { eventually } from '../helpers/fleet';
 import { startKeySetNode, type KeySetNode } from '../helpers/key-set-node';
 
 /** The consumer's options (spec/helpers/key-set-consumer.ts). */
@@ -26,15 +27,6 @@ async function freePort(): Promise<number> {
 async function strangerToken(): Promise<string> {
   const stranger = new PasetoAuthService({ purpose: 'public', keys: [{ privateKey: generateKeys({ version: 4, purpose: 'public' }).privateKey }] });
   return stranger.createAccessToken({ subject: 'mallory' });
-}
-
-/** Retries `probe` every 10 ms until it holds, failing after `limitMs`. */
-async function eventually(probe: () => Promise<boolean>, limitMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('key sets between an issuer and a consumer process', function () {
