@@ -74,6 +74,7 @@ export class PasetoAuthService {
     this.#useKid = options.keys !== undefined;
     this.#denylist = options.denylist ?? new MemoryDenylist();
     this.#denylistLoader = options.tokenInDenylistLoader;
+    this.#keySet?.start();
   }
 
   /**

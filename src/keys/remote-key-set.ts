@@ -98,13 +98,17 @@ export class RemoteKeySet implements KeySource {
   /** Set by a lookup that found no key this set could hold, during {@link verify}'s run. */
   #missed = false;
 
-  /** Checks the URL and options and starts the first fetch. @throws PasetoConfigError */
+  /** Checks the URL and options; {@link start} fetches. @throws PasetoConfigError */
   constructor(url: unknown, options: unknown, context: RemoteKeySetContext) {
     this.#options = checkOptions(options ?? {});
     this.#url = checkUrl(url, this.#options.allowInsecureHttp);
     this.#shownUrl = `${this.#url.origin}${this.#url.pathname}`;
     this.#context = context;
     this.version = context.version;
+  }
+
+  /** Starts the first fetch (once the service is fully configured: no fetch for a service that fails to construct). */
+  start(): void {
     void this.refetch();
   }
 
