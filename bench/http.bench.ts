@@ -1,83 +1,109 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { machineLine } from './machine';
+import { startRedisServer, redisServerAvailable, type RedisServer } from '../spec/helpers/redis-server';
+import { ask, forkBench, nextMessage } from './machine';
+import { row, type Probe, type Row } from './table';
 
-interface BenchServer {
-  child: ChildProcess;
-  port: number;
-  tokens: string[];
+/** Connections of every HTTP row (kept alive: autocannon reuses them). */
+export const HTTP_CONNECTIONS = 20;
+
+interface Ready {
+  ports: Record<string, number>;
+  tokens: { local: string[]; public: string[]; jwt: string[]; forged: string[]; oversize: string[] };
 }
 
-type ServerMode = 'paseto' | 'paseto-no-cache' | 'trivial';
-
-const ROUNDS = 5;
-const SECONDS = 4;
-
-async function startServer(mode: ServerMode): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', `${__dirname}/http-server.ts`], {
-    env: { ...process.env, BENCH_MODE: mode, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  // The first line (over 64 KiB with 1000 tokens, so read as a line, not one chunk).
-  const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), 'line')) as [string];
-  const { port, tokens } = JSON.parse(line) as { port: number; tokens: string[] };
-  return { child, port, tokens };
+interface HttpRun {
+  responses: number;
+  requestsPerSecond: number;
+  /** Responses by status class, to refuse a row whose requests did not get the expected answer. */
+  ok: number;
+  non2xx: number;
+  errors: number;
 }
 
-/** Requests per second of GET `url`, each request with the next of `tokens` (none: no header). */
-async function requestsPerSecond(url: string, tokens: readonly string[]): Promise<number> {
+/** Requests per second of GET `url`, each request with the next of `tokens` as its bearer token. */
+async function load(url: string, tokens: readonly string[], seconds: number): Promise<HttpRun> {
   let next = 0;
   const result = await autocannon({
     url,
-    connections: 20,
-    duration: SECONDS,
-    // Every request carries a bearer token (also the baseline's, so request size is not measured).
+    connections: HTTP_CONNECTIONS,
+    duration: seconds,
+    // Every request of every row carries an Authorization header, the baseline's too.
     requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return { responses: result['2xx'] + result.non2xx, requestsPerSecond: result.requests.average, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+export interface HttpBench {
+  probes: Probe[];
+  stop(): Promise<void>;
 }
 
 /**
- * Requests per second of one express + routing-controllers route without auth (the baseline);
- * with `@Authorized()` and a checker that always says yes (routing-controllers' own guard cost);
- * with our checker and the verified-token cache (the default), for one user and for 1000 users
- * (1000 distinct tokens, each verified once and then served from the cache); and with verification
- * on every request (cache off). Interleaved in rounds so drift on a shared machine hits all alike;
- * the median of the rounds is reported with the lowest and highest.
+ * The HTTP rows: one server process (bench/http-server.ts) with an app per configuration, the
+ * load generator here. Every row: GET, 20 keep-alive connections, a bearer token on every
+ * request, the same handler; its value is requests per second, its ratio to the no-auth route.
  */
-export async function main(): Promise<void> {
-  console.log(machineLine());
-  console.log(`HTTP: GET with a valid v4.local bearer token, 20 connections, ${SECONDS} s per measurement, ${ROUNDS} rounds interleaved; server in its own process`);
-  const cached = await startServer('paseto');
-  const naive = await startServer('paseto-no-cache');
-  const trivial = await startServer('trivial');
-  const one = (server: BenchServer): string[] => server.tokens.slice(0, 1);
-  const rows: Array<{ name: string; measure: () => Promise<number>; results: number[] }> = [
-    { name: 'no auth (baseline)', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/open`, one(cached)), results: [] },
-    { name: '@Authorized(), async checker always true', measure: () => requestsPerSecond(`http://127.0.0.1:${trivial.port}/secure`, one(trivial)), results: [] },
-    { name: '@Authorized(), paseto (default), 1 user', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/secure`, one(cached)), results: [] },
-    { name: '@Authorized(), paseto (default), 1000 users', measure: () => requestsPerSecond(`http://127.0.0.1:${cached.port}/secure`, cached.tokens), results: [] },
-    { name: '@Authorized(), paseto, cache off', measure: () => requestsPerSecond(`http://127.0.0.1:${naive.port}/secure`, naive.tokens), results: [] },
-  ];
-  try {
-    for (let round = 0; round < ROUNDS; round += 1) for (const row of rows) row.results.push(await row.measure());
-  } finally {
-    for (const server of [cached, naive, trivial]) server.child.kill('SIGTERM');
-  }
-  const baseline = median(rows[0].results);
-  for (const row of rows) {
-    const value = median(row.results);
-    const spread = `${Math.min(...row.results).toFixed(0)}–${Math.max(...row.results).toFixed(0)}`;
-    console.log(`  ${row.name.padEnd(44)} ${value.toFixed(0).padStart(7)} req/s (${spread.padStart(11)})  ${(value / baseline).toFixed(2)}x of baseline`);
-  }
-}
+export async function httpBench(seconds: number): Promise<HttpBench> {
+  const redis: RedisServer | undefined = redisServerAvailable() ? await startRedisServer() : undefined;
+  const server: ChildProcess = forkBench('http-server.ts', redis ? { BENCH_REDIS_PORT: String(redis.port) } : {});
+  const { ports, tokens } = await nextMessage<Ready>(server, 'ready');
+  const connectionsOf = async (app: string): Promise<number> => (await ask<{ connections: Record<string, number> }>(server, { type: 'stats' })).connections[app];
 
-if (require.main === module) void main();
+  const section = `HTTP: express 4 + routing-controllers, GET with a bearer token, ${HTTP_CONNECTIONS} keep-alive connections, ${seconds} s per measurement`;
+  const baseline = row(section, 'no auth (same route, no guard)', 'req/s');
+  const probe = (target: Row, app: string, path: string, rowTokens: readonly string[], expect: 'ok' | 'refused' = 'ok'): Probe => ({
+    rows: [target],
+    run: async () => {
+      const run = await load(`http://127.0.0.1:${ports[app]}${path}`, rowTokens, seconds);
+      const wrong = expect === 'ok' ? run.non2xx : run.ok;
+      if (wrong > 0 || run.errors > 0) throw new Error(`${target.name}: ${run.ok} 2xx, ${run.non2xx} non-2xx, ${run.errors} errors`);
+      return [run.requestsPerSecond];
+    },
+  });
+  /** A flood of refused tokens: also counts the connections the server accepted against the responses. */
+  const flood = (target: Row, rowTokens: readonly string[]): Probe => {
+    let opened = 0;
+    let responses = 0;
+    return {
+      rows: [target],
+      run: async () => {
+        const before = await connectionsOf('local');
+        const run = await load(`http://127.0.0.1:${ports.local}/secure`, rowTokens, seconds);
+        if (run.ok > 0 || run.errors > 0) throw new Error(`${target.name}: ${run.ok} 2xx, ${run.errors} errors`);
+        opened += (await connectionsOf('local')) - before;
+        responses += run.responses;
+        target.note = `${opened.toLocaleString('en-US')} connections opened for ${responses.toLocaleString('en-US')} 401s`;
+        return [run.requestsPerSecond];
+      },
+    };
+  };
+  const one = (list: readonly string[]): string[] => list.slice(0, 1);
+  // Warm every app (JIT, connection pools) so the first row measured is not the only cold one.
+  for (const app of Object.keys(ports)) await load(`http://127.0.0.1:${ports[app]}/open`, one(tokens.local), 0.5);
+  const probes: Probe[] = [
+    probe(baseline, 'local', '/open', one(tokens.local)),
+    probe(row(section, "routing-controllers' guard, checker always true", 'req/s', baseline), 'trivial', '/secure', one(tokens.local)),
+    probe(row(section, 'ours default (v4.local, cache on), 1 token', 'req/s', baseline), 'local', '/secure', one(tokens.local)),
+    probe(row(section, `ours default, ${tokens.local.length.toLocaleString('en-US')} tokens (default cache size)`, 'req/s', baseline), 'local', '/secure', tokens.local),
+    probe(row(section, `ours, ${tokens.local.length.toLocaleString('en-US')} tokens, 20 000-entry cache`, 'req/s', baseline), 'local-20k', '/secure', tokens.local),
+    probe(row(section, 'ours v4.local, cache off', 'req/s', baseline), 'local-uncached', '/secure', tokens.local),
+    probe(row(section, 'ours v4.public, cache on, 1 token', 'req/s', baseline), 'public', '/secure', one(tokens.public)),
+    probe(row(section, 'ours v4.public, cache off', 'req/s', baseline), 'public-uncached', '/secure', tokens.public),
+    probe(row(section, "express-jwt, README config (string secret)", 'req/s', baseline), 'jwt-string', '/secure', tokens.jwt),
+    probe(row(section, 'express-jwt, createSecretKey KeyObject', 'req/s', baseline), 'jwt-keyobject', '/secure', tokens.jwt),
+  ];
+  if (ports.redis !== undefined) {
+    // RedisDenylist answers from its local mirror (kept by pub/sub): no round trip per request.
+    probes.push(probe(row(section, 'ours default + RedisDenylist (mirror, real redis-server)', 'req/s', baseline), 'redis', '/secure', one(tokens.local)));
+  }
+  probes.push(flood(row(section, '401 flood: forged v4.local tokens (other key)', 'req/s', baseline), tokens.forged));
+  probes.push(flood(row(section, `401 flood: oversize forged token (${tokens.oversize[0].length.toLocaleString('en-US')} chars)`, 'req/s', baseline), tokens.oversize));
+  return {
+    probes,
+    stop: async () => {
+      server.kill('SIGTERM');
+      await redis?.stop();
+    },
+  };
+}

@@ -1,30 +1,56 @@
 import 'reflect-metadata';
 import { PasetoAuthService } from '../src/service';
-import { generateKeys } from '../src/keys/generate';
-import { machineLine, opsPerSecond } from './machine';
+import { activeBlake2b, nobleBlake2b, useBlake2b } from '../src/tokens/blake2b';
+import { microsecondsPerCall } from './machine';
+import { row, type Probe } from './table';
 
-/**
- * Cost of verification per version and purpose: the full path (cache off) against a cache hit,
- * and both against creating a token, measured in the same run.
- */
-export async function main(): Promise<void> {
-  console.log(machineLine());
-  console.log('token verification, operations per second (higher is better)');
-  for (const version of [4, 3] as const) {
-    for (const purpose of ['local', 'public'] as const) {
-      const keys = generateKeys({ version, purpose });
-      const keyOptions = purpose === 'local' ? { secretKey: keys.secretKey } : { privateKey: keys.privateKey };
-      const uncached = new PasetoAuthService({ version, purpose, ...keyOptions, verifiedTokenCacheSize: 0 });
-      const cached = new PasetoAuthService({ version, purpose, ...keyOptions });
-      const token = await cached.createAccessToken({ subject: 'bench', userClaims: { roles: ['admin'] } });
-      const create = await opsPerSecond(() => cached.createAccessToken({ subject: 'bench' }));
-      const full = await opsPerSecond(() => uncached.verifyToken(token));
-      const hit = await opsPerSecond(() => cached.verifyToken(token));
-      console.log(
-        `  v${version}.${purpose.padEnd(6)}  create ${create.toFixed(0).padStart(8)}  verify ${full.toFixed(0).padStart(8)}  verify (cache hit) ${hit.toFixed(0).padStart(9)}  hit/full ${(hit / full).toFixed(1)}x`,
-      );
-    }
+const KEY = `k4.local.${Buffer.alloc(32, 9).toString('base64url')}`;
+const FORGING_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
+/** About 0.9 MB once encrypted and base64url-encoded. */
+const HUGE_PAYLOAD = 675_000;
+
+async function refusal(auth: PasetoAuthService, token: string): Promise<void> {
+  try {
+    await auth.verifyToken(token);
+  } catch {
+    return;
   }
+  throw new Error('a forged token was accepted');
 }
 
-if (require.main === module) void main();
+/**
+ * Micro rows, measured in this process between the load rounds: `verifyToken` alone, without
+ * HTTP, in microseconds per call (lower is better).
+ */
+export async function verifyProbes(milliseconds: number): Promise<Probe[]> {
+  const section = 'verifyToken alone, in process (no HTTP)';
+  const auth = new PasetoAuthService({ secretKey: KEY });
+  const uncached = new PasetoAuthService({ secretKey: KEY, verifiedTokenCacheSize: 0 });
+  const forger = new PasetoAuthService({ secretKey: FORGING_KEY });
+  const token = await auth.createAccessToken({ subject: 'bench', expiresIn: 3600 });
+  const forged = await forger.createAccessToken({ subject: 'bench', expiresIn: 3600 });
+  const huge = await forger.createAccessToken({ subject: 'bench', expiresIn: 3600, userClaims: { padding: 'x'.repeat(HUGE_PAYLOAD) } });
+  const hit = row(section, 'v4.local, cache hit', 'µs/call');
+  const micro = (name: string, task: () => Promise<unknown>) => {
+    const target = row(section, name, 'µs/call', hit);
+    return { rows: [target], run: async () => [await microsecondsPerCall(task, milliseconds)] };
+  };
+  return [
+    { rows: [hit], run: async () => [await microsecondsPerCall(() => auth.verifyToken(token), milliseconds)] },
+    micro(`v4.local, cache off (BLAKE2b: ${activeBlake2b().name}, the default here)`, () => uncached.verifyToken(token)),
+    {
+      rows: [row(section, 'v4.local, cache off (BLAKE2b: noble, the portable fallback)', 'µs/call', hit)],
+      run: async () => {
+        const installed = activeBlake2b();
+        useBlake2b(nobleBlake2b);
+        try {
+          return [await microsecondsPerCall(() => uncached.verifyToken(token), milliseconds)];
+        } finally {
+          useBlake2b(installed);
+        }
+      },
+    },
+    micro('refusal: forged v4.local token (other key)', () => refusal(auth, forged)),
+    micro(`refusal: oversize forged token (${(huge.length / 1e6).toFixed(2)} MB)`, () => refusal(auth, huge)),
+  ];
+}

@@ -2,12 +2,13 @@
 import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export { configurePaseto } from './configure';
+export type { PasetoClock } from './clock';
+export type { PasetoAuthSource } from './service-source';
 export {
   AuthPasetoError,
   PasetoConfigError,
   ErrorMessages,
   DEFAULT_STATUS_CODES,
-  AUTH_PASETO_ERROR_CODES,
   isAuthPasetoError,
   type AuthPasetoErrorCode,
   type AuthPasetoErrorBody,
@@ -73,13 +74,12 @@ export {
   type PasetoSocketControllersMiddlewareClass,
   type SocketControllersNamespace,
 } from './socket/socket-controllers';
-export { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from './transport/socket';
+export type { SocketHandshakeLike, SocketTokenLookupOptions } from './transport/socket';
 export { PasetoRequired, FreshTokenRequired, RefreshTokenRequired, PasetoOptional, Auth, type PasetoRouteDecorator } from './http/decorators';
-export { pasetoRequirement, isPasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
+export { pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
 export {
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
-  type PasetoAuthSource,
   type PasetoCheckerOptions,
   type PasetoCurrentUserCheckerOptions,
   type PasetoUserLoader,
@@ -87,11 +87,12 @@ export {
   type PasetoCurrentUserChecker,
 } from './http/checkers';
 export { AuthPaseto, type PasetoRequiredCallOptions } from './http/auth-handle';
+export { withPaseto, type WithPasetoOptions } from './http/with-paseto';
+export { Public, type PasetoPublicDecorator } from './http/public';
 export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions } from './http/openapi';
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,
-  wwwAuthenticateValue,
   type PasetoErrorHandlerOptions,
   type PasetoErrorRequestHandler,
   type HttpResponseLike,

@@ -41,6 +41,8 @@ export interface TestAppOptions {
   /** Extra error middleware after ours (to see errors we pass on). */
   after?: (app: Express) => void;
   bodyLimit?: number;
+  /** routing-controllers' `development` (stack traces in its error bodies). Default false. */
+  development?: boolean;
 }
 
 /** An express app of the given major with routing-controllers and our checkers. */
@@ -52,7 +54,7 @@ export function makeApp(create: () => Express, options: TestAppOptions): Express
   const defaultErrorHandler = options.defaultErrorHandler ?? true;
   useExpressServer(app, {
     controllers: options.controllers,
-    development: false,
+    development: options.development ?? false,
     defaultErrorHandler,
     errorOverridingMap: options.errorOverridingMap,
     authorizationChecker: pasetoAuthorizationChecker(options.auth, { bodyLimit: options.bodyLimit }),

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import request from 'supertest';
-// --- docs/http.md quick start: keep the two in step ---------------------------------------
+// --- README / docs/http.md quick start: keep the three in step ------------------------------
 import express from 'express';
 import { Container } from 'typedi';
 import { Authorized, Body, CurrentUser, Get, JsonController, Post, UnauthorizedError, useExpressServer } from 'routing-controllers';
 import { configurePaseto } from '../../src/configure';
+import { PASETO_CONFIG } from '../../src/service';
 import { Auth, FreshTokenRequired, PasetoOptional, RefreshTokenRequired } from '../../src/http/decorators';
 import { AuthPaseto } from '../../src/http/auth-handle';
-import { pasetoAuthorizationChecker, pasetoCurrentUserChecker } from '../../src/http/checkers';
-import { pasetoErrorHandler } from '../../src/http/error-handler';
+import { withPaseto } from '../../src/http/with-paseto';
 
 interface User { id: string; name: string; roles: string[] }
 const users = new Map<string, User>([['alice', { id: 'alice', name: 'Alice', roles: ['admin'] }]]);
@@ -62,32 +62,35 @@ function createApp() {
   configurePaseto({ secretKey: process.env.PASETO_SECRET_KEY }); // typed: a misspelt option does not compile
 
   const app = express();
-  useExpressServer(app, {
-    controllers: [AccountController], // always list them: omitting registers every decorated class
-    development: false, // no stack traces in error responses
-    authorizationChecker: pasetoAuthorizationChecker(),
-    currentUserChecker: pasetoCurrentUserChecker({ userLoader: (token) => users.get(String(token.subject)) }),
-  });
-  app.use(pasetoErrorHandler()); // quiets already-answered auth errors (and renders them with defaultErrorHandler: false)
+  // Both checkers and JSON-only errors (no stack traces, keep-alive kept); a bad key throws here.
+  useExpressServer(app, withPaseto(
+    { controllers: [AccountController] }, // always list them: omitting registers every decorated class
+    { userLoader: (token) => users.get(String(token.subject)) },
+  ));
   return app;
 }
 // --- end of quick start -------------------------------------------------------------------
 
-describe('HTTP quick start (docs/http.md)', () => {
+describe('HTTP quick start (README, docs/http.md)', () => {
+  const clean = (): void => {
+    Container.remove(PASETO_CONFIG);
+    Container.reset();
+  };
   before(() => {
+    clean();
     process.env.PASETO_SECRET_KEY = 'k4.local.' + Buffer.alloc(32, 3).toString('base64url');
   });
   after(() => {
-    Container.reset();
+    clean();
     delete process.env.PASETO_SECRET_KEY;
   });
 
   it('logs in, reads the user, refreshes, checks roles and freshness', async () => {
-    const app = createApp();
-    app.set('env', 'test');
-    const http = request(app);
+    const http = request(createApp());
     const refused = await http.post('/quick/login').send({ username: 'alice', password: 'nope' });
-    expect(refused.status, refused.text).to.equal(401);
+    expect([refused.status, refused.body]).to.deep.equal([401, { name: 'UnauthorizedError', message: 'Bad username or password' }]);
+    const malformed = await http.post('/quick/login').set('Content-Type', 'application/json').send('{"username":');
+    expect([malformed.status, malformed.body]).to.deep.equal([400, { name: 'BadRequestError', message: 'Malformed JSON body' }]);
     const login = await http.post('/quick/login').send({ username: 'alice', password: 'secret' });
     expect(login.status).to.equal(200);
     const { access_token, refresh_token } = login.body as { access_token: string; refresh_token: string };
@@ -106,5 +109,15 @@ describe('HTTP quick start (docs/http.md)', () => {
     expect(denied.status).to.equal(401);
     expect(denied.body.code).to.equal('fresh_token_required');
     expect((await http.get('/quick/me')).headers['www-authenticate']).to.equal('Bearer');
+  });
+
+  it('a bad key fails in createApp(), not on a request', () => {
+    process.env.PASETO_SECRET_KEY = 'not-a-key';
+    try {
+      Container.reset();
+      expect(() => createApp()).to.throw(/Invalid PASETO configuration: secretKey/);
+    } finally {
+      process.env.PASETO_SECRET_KEY = 'k4.local.' + Buffer.alloc(32, 3).toString('base64url');
+    }
   });
 });

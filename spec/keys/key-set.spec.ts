@@ -9,6 +9,7 @@ import { KeySetError, MAX_KEY_SET_KEYS, PASETO_KEY_SET_PATH, parseKeySet } from 
 import { serializePaserk } from '../../src/keys/paserk';
 import type { KeySetOptions } from '../../src/keys/remote-key-set';
 import { PasetoAuthService } from '../../src/service';
+import { TestClock } from '../../src/testing/clock';
 
 const v4 = (): ReturnType<typeof generateKeys> => generateKeys({ version: 4, purpose: 'public' });
 const v3 = (): ReturnType<typeof generateKeys> => generateKeys({ version: 3, purpose: 'public' });
@@ -219,6 +220,26 @@ describe('keySetUrl: verification against a fetched set', () => {
       expect(again).to.not.be.instanceOf(Promise);
       expect((again as { subject: string }).subject).to.equal('bob');
       expect(server.requests()).to.equal(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reads the service clock (option clock): the refetch rate limit runs on the service's time", async () => {
+    let published = new PasetoAuthService({ purpose: 'public', keys: [{ privateKey: v4().privateKey }] }).publicKeySet();
+    const server = await serve((request, response) => json(published)(request, response));
+    try {
+      const clock = new TestClock();
+      const consumer = new PasetoAuthService({ keySetUrl: server.url, clock, keySetOptions: { minRefetchIntervalMs: 5000 } });
+      await consumer.ready();
+      const rotated = new PasetoAuthService({ purpose: 'public', keys: [{ privateKey: v4().privateKey }] });
+      published = rotated.publicKeySet();
+      const token = await rotated.createAccessToken({ subject: 'alice' });
+      expect(() => consumer.authenticateNow(token)).to.throw(AuthPasetoError).with.property('code', 'invalid_token');
+      expect(server.requests()).to.equal(1);
+      clock.advance(5000);
+      expect((await consumer.authenticateNow(token))?.subject).to.equal('alice');
+      expect(server.requests()).to.equal(2);
     } finally {
       await server.close();
     }

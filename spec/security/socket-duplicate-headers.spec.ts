@@ -4,6 +4,7 @@
  * socket.io-client cannot send a header twice, so a raw engine.io client makes these handshakes.
  */
 import { expect } from 'chai';
+import { headerSentTwiceMessage } from '../../src/errors';
 import { pasetoSocketMiddleware } from '../../src/socket/middleware';
 import { expected, startServer, testService, type TestServer } from '../socket/helpers';
 import { Refused } from '../socket/fixtures';
@@ -12,7 +13,7 @@ import { rawPollingConnect, rawWebSocketConnect } from './socket-raw-client';
 const CONNECT = { websocket: rawWebSocketConnect, polling: rawPollingConnect } as const;
 
 for (const transport of ['websocket', 'polling'] as const) {
-  describe(`security: a socket token header sent twice over ${transport}`, () => {
+  describe(`security: a socket token header or query key sent twice over ${transport}`, () => {
     let server: TestServer | undefined;
     afterEach(async () => {
       await server?.close();
@@ -30,8 +31,8 @@ for (const transport of ['websocket', 'polling'] as const) {
       const { auth, url } = await serve();
       const alice = await auth.createAccessToken({ subject: 'alice' });
       const mallory = await auth.createAccessToken({ subject: 'mallory' });
-      expect(await connect(url, { authorization: [`Bearer ${alice}`, `Bearer ${mallory}`] })).to.deep.equal({ connected: false, ...expected(Refused.badAuthHeader) });
-      expect(await connect(url, { authorization: [`Bearer ${alice}`, 'Bearer'] })).to.deep.equal({ connected: false, ...expected(Refused.badAuthHeader) });
+      expect(await connect(url, { authorization: [`Bearer ${alice}`, `Bearer ${mallory}`] })).to.deep.equal({ connected: false, ...expected(Refused.authHeaderTwice) });
+      expect(await connect(url, { authorization: [`Bearer ${alice}`, 'Bearer'] })).to.deep.equal({ connected: false, ...expected(Refused.authHeaderTwice) });
       expect(await connect(url, { authorization: `Bearer ${alice}` })).to.deep.equal({ connected: true });
     });
 
@@ -39,14 +40,30 @@ for (const transport of ['websocket', 'polling'] as const) {
       const { auth, url } = await serve();
       const alice = await auth.createAccessToken({ subject: 'alice' });
       const headers = { Authorization: `Bearer ${alice}`, AUTHORIZATION: `Bearer ${alice}` };
-      expect(await connect(url, headers)).to.deep.equal({ connected: false, ...expected(Refused.badAuthHeader) });
+      expect(await connect(url, headers)).to.deep.equal({ connected: false, ...expected(Refused.authHeaderTwice) });
     });
 
     it('only the header that is read counts: a token in auth wins before headers are looked at', async () => {
       const { auth, url } = await serve({ location: ['auth', 'headers'] });
       const alice = await auth.createAccessToken({ subject: 'alice' });
       expect(await connect(url, { authorization: ['Bearer x', 'Bearer y'] }, { token: alice })).to.deep.equal({ connected: true });
-      expect(await connect(url, { authorization: ['Bearer x', 'Bearer y'] })).to.deep.equal({ connected: false, ...expected(Refused.badAuthHeader) });
+      expect(await connect(url, { authorization: ['Bearer x', 'Bearer y'] })).to.deep.equal({ connected: false, ...expected(Refused.authHeaderTwice) });
+    });
+
+    it('a query key given twice is bad_header (socket.io kept only the last value); once connects', async () => {
+      const { auth, url } = await serve({ location: 'query' });
+      const alice = await auth.createAccessToken({ subject: 'alice' });
+      const mallory = await auth.createAccessToken({ subject: 'mallory' });
+      expect(await connect(url, {}, undefined, `&token=${alice}&token=${mallory}`)).to.deep.equal({ connected: false, ...expected(Refused.badQuery) });
+      expect(await connect(url, {}, undefined, `&token=${alice}`)).to.deep.equal({ connected: true });
+    });
+
+    it('the same rule on HTTP and sockets: a custom token header sent twice is refused too', async () => {
+      const { auth, url } = await serve({ tokenKey: 'X-Token', tokenPrefix: null });
+      const alice = await auth.createAccessToken({ subject: 'alice' });
+      const twice = { connected: false, message: headerSentTwiceMessage('X-Token'), data: { code: 'bad_header', status: 400 } };
+      expect(await connect(url, { 'x-token': [alice, alice] })).to.deep.equal(twice);
+      expect(await connect(url, { 'x-token': alice })).to.deep.equal({ connected: true });
     });
   });
 }

@@ -44,9 +44,9 @@ function send(url: string, method: 'GET' | 'POST', headers: RawHeaders, body?: s
   });
 }
 
-/** Over long polling: handshake GET (with `headers`), CONNECT by POST, answer by GET. */
-export async function rawPollingConnect(base: string, headers: RawHeaders, auth?: unknown): Promise<RawConnectResult> {
-  const open = await send(`${base}/socket.io/?EIO=4&transport=polling`, 'GET', headers);
+/** Over long polling: handshake GET (with `headers`, and `query` such as `&token=a` appended), CONNECT by POST, answer by GET. */
+export async function rawPollingConnect(base: string, headers: RawHeaders, auth?: unknown, query = ''): Promise<RawConnectResult> {
+  const open = await send(`${base}/socket.io/?EIO=4&transport=polling${query}`, 'GET', headers);
   if (!open.startsWith('0')) throw new Error(`unexpected open packet ${open.slice(0, 40)}`);
   const { sid } = JSON.parse(open.slice(1)) as { sid: string };
   const at = `${base}/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`;
@@ -81,10 +81,10 @@ function* frames(buffer: Buffer): Generator<{ text: string; end: number }> {
   }
 }
 
-/** Over a WebSocket: upgrade (with `headers`), wait for OPEN, send CONNECT, read the answer. */
-export function rawWebSocketConnect(base: string, headers: RawHeaders, auth?: unknown): Promise<RawConnectResult> {
+/** Over a WebSocket: upgrade (with `headers`, and `query` appended), wait for OPEN, send CONNECT, read the answer. */
+export function rawWebSocketConnect(base: string, headers: RawHeaders, auth?: unknown, query = ''): Promise<RawConnectResult> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}/socket.io/?EIO=4&transport=websocket`, {
+    const req = request(`${base}/socket.io/?EIO=4&transport=websocket${query}`, {
       headers: lines(base, headers, {
         connection: 'Upgrade',
         upgrade: 'websocket',

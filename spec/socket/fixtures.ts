@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import { ErrorMessages } from '../../src/errors';
+import { ErrorMessages, headerSentTwiceMessage } from '../../src/errors';
 import { badHeaderMessage } from '../../src/transport/prefixed';
 import { getSocketAuth, getSocketUser, pasetoSocketMiddleware, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
 import type { Refusal } from './helpers';
@@ -8,6 +8,7 @@ import type { Refusal } from './helpers';
 export const Refused = {
   missing: { code: 'token_missing', status: 401, message: ErrorMessages.tokenMissing },
   badAuthHeader: { code: 'bad_header', status: 400, message: badHeaderMessage('header', 'Authorization', 'Bearer') },
+  authHeaderTwice: { code: 'bad_header', status: 400, message: headerSentTwiceMessage('Authorization') },
   badAuthValue: { code: 'bad_header', status: 400, message: badHeaderMessage('auth', 'token', null) },
   badQuery: { code: 'bad_header', status: 400, message: badHeaderMessage('query', 'token', null) },
   format: { code: 'invalid_token', status: 401, message: ErrorMessages.invalidFormat },

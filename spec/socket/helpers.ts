@@ -5,13 +5,21 @@ import { Server } from 'socket.io';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { PasetoAuthService } from '../../src/service';
 import type { PasetoAuthOptions } from '../../src/config/options';
-
-/** The fixed test key of the suite. */
-export const TEST_SECRET_KEY = 'k4.local.' + Buffer.alloc(32, 7).toString('base64url');
+import { LOCAL_KEY } from '../helpers/keys';
+import type { PasetoClock } from '../../src/clock';
 
 /** A service on the fixed test key, plus any options. */
 export function testService(options: Omit<PasetoAuthOptions, 'secretKey'> = {}): PasetoAuthService {
-  return new PasetoAuthService({ secretKey: TEST_SECRET_KEY, ...options });
+  return new PasetoAuthService({ secretKey: LOCAL_KEY, ...options });
+}
+
+/**
+ * Makes `auth` read time from `clock` (live-session timers, per-packet checks).
+ * TEMPORARY until the service takes option `clock`: then `testService({ clock })` replaces this.
+ */
+export function useClock<T extends PasetoAuthService>(auth: T, clock: PasetoClock): T {
+  Object.defineProperty(auth, 'clock', { value: clock, configurable: true });
+  return auth;
 }
 
 /** Both engine.io transports: every end-to-end test runs over each. */
@@ -126,7 +134,7 @@ export function expected(refusal: Refusal): { message: string; data: { code: str
 /** Crafts a v4.local token with arbitrary claims (times in the past or future) via paseto-ts, an independent implementation. */
 export async function craftLocalToken(claims: Record<string, unknown>): Promise<string> {
   const { encrypt } = (await import('paseto-ts/v4'));
-  return encrypt(TEST_SECRET_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
+  return encrypt(LOCAL_KEY, claims, { addIat: false, addExp: false, validatePayload: false });
 }
 
 /** Waits (polling every 10 ms) until `condition` holds; fails the test after `timeoutMs`. */

@@ -10,7 +10,8 @@ import type { PasetoAuthService } from '../../src/service';
 import { getSocketAuth, pasetoSocketMiddleware, type PasetoSocketMiddlewareFunction, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
 import { resolveLiveSession, SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndedData } from '../../src/socket/live-session';
 import { createPasetoSocketMiddleware } from '../../src/socket/socket-controllers';
-import { ask, closeClients, countSubscriptions, startServer, testService, tryConnect, TRANSPORTS, until, type ClientOptions, type ClientSet, type TestServer } from './helpers';
+import { TestClock } from '../../src/testing/clock';
+import { ask, closeClients, countSubscriptions, startServer, testService, tryConnect, TRANSPORTS, until, useClock, type ClientOptions, type ClientSet, type TestServer } from './helpers';
 import { track, type ConnectionLog, type Whoami } from './fixtures';
 
 const EXPIRED: SocketSessionEndedData = { code: 'token_expired', status: 401, message: ErrorMessages.expired };
@@ -21,7 +22,6 @@ interface Ending {
   /** The {@link SOCKET_SESSION_ENDED_EVENT} payload, if one arrived before the disconnect. */
   readonly ended: SocketSessionEndedData | undefined;
   readonly reason: string;
-  readonly at: number;
 }
 
 function endingOf(socket: ClientSocket): Promise<Ending> {
@@ -29,12 +29,7 @@ function endingOf(socket: ClientSocket): Promise<Ending> {
   socket.on(SOCKET_SESSION_ENDED_EVENT, (data: SocketSessionEndedData) => {
     ended = data;
   });
-  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ ended, reason, at: Date.now() })));
-}
-
-/** Resolves with the promise's value, or with `'pending'` after `ms`: for "still open" checks. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
-  return Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ ended, reason })));
 }
 
 
@@ -95,53 +90,66 @@ for (const transport of TRANSPORTS) {
     }
     const subjectOf = async (socket: ClientSocket) => (await ask<Whoami>(socket, 'whoami')).subject;
 
-    describe('expiry', () => {
+    describe('expiry (on the service clock: a test clock drives it, no real waiting)', () => {
       it('ends the socket when its token expires (exp + decodeLeeway): the event, then a server disconnect; liveSession: false keeps it', async () => {
-        const strict = testService({ denylistEnabled: true });
-        const lenient = testService({ decodeLeeway: 2 });
+        const clock = new TestClock();
+        const strict = useClock(testService({ denylistEnabled: true }), clock);
+        const lenient = useClock(testService({ decodeLeeway: 2 }), clock);
         const a = await serve(strict);
         const b = await serve(lenient);
         const c = await serve(strict, { liveSession: false });
-        // exp is whole seconds: 2 s from now is 1–2 s away.
-        const tokenA = await strict.createAccessToken({ subject: 'alice', expiresIn: 2 });
-        // Already past exp (by up to 1 s), accepted thanks to the leeway, which also delays its end.
-        const tokenB = await lenient.createAccessToken({ subject: 'bob', expiresIn: new Date() });
-        const tokenC = await strict.createAccessToken({ subject: 'carol', expiresIn: 2 });
+        const tokenA = await strict.createAccessToken({ subject: 'alice', expiresIn: 60 });
+        const tokenB = await lenient.createAccessToken({ subject: 'bob', expiresIn: 60 });
+        const tokenC = await strict.createAccessToken({ subject: 'carol', expiresIn: 60 });
         const exp = async (auth: PasetoAuthService, token: string) => (await auth.verifyToken(token)).expiresAt!.getTime();
-        const [expA, expB, expC] = [await exp(strict, tokenA), await exp(lenient, tokenB), await exp(strict, tokenC)];
+        const [expA, expB] = [await exp(strict, tokenA), await exp(lenient, tokenB)];
         const alice = await open(a.server, tokenA);
         const bob = await open(b.server, tokenB);
         const carol = await open(c.server, tokenC);
-        const endC = endingOf(carol);
-        await strict.revokeToken(tokenC);
+        const [endA, endB] = [endingOf(alice), endingOf(bob)];
         expect([a.root.liveSessions, b.root.liveSessions, c.root.liveSessions]).to.deep.equal([1, 1, 0]);
-        const [endA, endB] = await Promise.all([endingOf(alice), endingOf(bob)]);
 
-        expect(endA).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
-        expect(endB).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
-        // Never before the token stops verifying; and well within a few seconds of it.
-        expect(endA.at).to.be.above(expA).and.below(expA + 3000);
-        expect(endB.at).to.be.above(expB + 2000).and.below(expB + 5000);
-        await until(() => serverDisconnects.length === 2, 'server disconnect handlers');
-        expect(serverDisconnects.sort()).to.deep.equal(['/:alice:server namespace disconnect', '/:bob:server namespace disconnect']);
+        // At exp the token still verifies; one millisecond later it does not, and the session ends
+        // inside advance() (the server side synchronously).
+        clock.set(expA);
+        expect(serverDisconnects).to.deep.equal([]);
+        clock.set(expA + 1);
+        expect(serverDisconnects).to.deep.equal(['/:alice:server namespace disconnect']);
+        // The leeway delays bob's end by 2 s.
+        clock.set(expB + 2000);
+        expect(b.root.liveSessions).to.equal(1);
+        clock.set(expB + 2001);
+        expect(serverDisconnects).to.deep.equal(['/:alice:server namespace disconnect', '/:bob:server namespace disconnect']);
+        expect(await endA).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
+        expect(await endB).to.deep.include({ ended: EXPIRED, reason: 'io server disconnect' });
         expect(a.root.liveSessions + b.root.liveSessions).to.equal(0);
-
-        expect(await within(endC, Math.max(expC - Date.now(), 0) + 200)).to.equal('pending');
         expect(await subjectOf(carol)).to.equal('carol');
       });
 
-      it('a token living longer than setTimeout can wait (30 days) keeps its socket', async () => {
+      it('a token living longer than setTimeout can wait (30 days) keeps its socket, and still ends at its exp', async () => {
         const warnings: string[] = [];
         const onWarning = (warning: Error) => warnings.push(warning.name);
         process.on('warning', onWarning);
         try {
-          const auth = testService();
-          const { server, root } = await serve(auth);
-          const socket = await open(server, await auth.createAccessToken({ subject: 'alice', expiresIn: 30 * 24 * 3600 }));
-          expect(await within(endingOf(socket), 100)).to.equal('pending');
-          expect(await subjectOf(socket)).to.equal('alice');
-          expect(root.liveSessions).to.equal(1);
+          // On the real clock first: no TimeoutOverflowWarning from arming a 30-day timer.
+          const real = testService();
+          const first = await serve(real);
+          const realSocket = await open(first.server, await real.createAccessToken({ subject: 'alice', expiresIn: 30 * 24 * 3600 }));
+          expect(await subjectOf(realSocket)).to.equal('alice');
+          expect(first.root.liveSessions).to.equal(1);
           expect(warnings).to.not.include('TimeoutOverflowWarning');
+
+          const clock = new TestClock();
+          const auth = useClock(testService(), clock);
+          const { server, root } = await serve(auth);
+          const token = await auth.createAccessToken({ subject: 'bob', expiresIn: 30 * 24 * 3600 });
+          const socket = await open(server, token);
+          const ending = endingOf(socket);
+          clock.advance(29 * 24 * 3600 * 1000);
+          expect(await subjectOf(socket)).to.equal('bob');
+          clock.set((await auth.verifyToken(token)).expiresAt!.getTime() + 1);
+          expect(await ending).to.deep.include({ ended: EXPIRED });
+          expect(root.liveSessions).to.equal(0);
         } finally {
           process.off('warning', onWarning);
         }
@@ -242,7 +250,8 @@ for (const transport of TRANSPORTS) {
     describe('rechecks of a shared denylist (recheckIntervalMs)', () => {
       it('ends a socket whose token another process revoked in the shared store', async () => {
         const store = new MemoryDenylist();
-        const here = testService({ denylistEnabled: true, denylist: store });
+        const clock = new TestClock();
+        const here = useClock(testService({ denylistEnabled: true, denylist: store }), clock);
         const { server, root } = await serve(here, { liveSession: { recheckIntervalMs: 50 } });
         const token = await here.createAccessToken({ subject: 'alice' });
         const other = await here.createAccessToken({ subject: 'bob' });
@@ -251,10 +260,11 @@ for (const transport of TRANSPORTS) {
         const ending = endingOf(socket);
         const verified = await here.verifyToken(token);
         // "Elsewhere": straight into the store, so this process's onRevoke never hears of it.
-        store.revoke(verified.jti, verified.expiresAt);
-        const started = Date.now();
+        store.revoke(verified.jti ?? '', verified.expiresAt);
+        clock.advance(49);
+        expect(await subjectOf(socket)).to.equal('alice');
+        clock.advance(1);
         expect(await ending).to.deep.include({ ended: REVOKED, reason: 'io server disconnect' });
-        expect(Date.now() - started).to.be.below(3000);
         expect(await subjectOf(bob)).to.equal('bob');
         expect(root.liveSessions).to.equal(1);
       });
@@ -269,7 +279,8 @@ for (const transport of TRANSPORTS) {
           },
           revoke: () => undefined,
         };
-        const auth = testService({ denylistEnabled: true, denylist: store });
+        const clock = new TestClock();
+        const auth = useClock(testService({ denylistEnabled: true, denylist: store }), clock);
         const errors: unknown[] = [];
         const { server } = await serve(auth, { liveSession: { recheckIntervalMs: 30 }, onError: (error) => errors.push(error) });
         const socket = await open(server, await auth.createAccessToken({ subject: 'alice' }));
@@ -277,11 +288,15 @@ for (const transport of TRANSPORTS) {
         const ending = endingOf(socket);
         down = true;
         // Several passes, one report each (the pass stops at the first failure).
-        await until(() => errors.length >= 3, 'three failed passes');
+        for (let pass = 1; pass <= 3; pass += 1) {
+          clock.advance(30);
+          await until(() => errors.length === pass, `failed pass ${pass}`);
+        }
         expect(await subjectOf(socket)).to.equal('alice');
         for (const error of errors) expect(error).to.be.instanceOf(AuthPasetoError).and.include({ code: 'denylist_unavailable' });
         revoked = true;
         down = false;
+        clock.advance(30);
         expect(await ending).to.deep.include({ ended: REVOKED });
       });
     });

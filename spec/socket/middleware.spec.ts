@@ -116,17 +116,6 @@ for (const transport of TRANSPORTS) {
         expectRefused(await connect(server, { headers: { Authorization: 'Bearer' } }), Refused.badAuthHeader);
         expectRefused(await connect(server, { query: { token: 'a b' } }), Refused.badQuery);
       });
-
-      it('json (no body before a socket is accepted) is invalid_argument', async () => {
-        const server = await guarded(auth, { location: ['json'] });
-        const good = await auth.createAccessToken({ subject: 'alice' });
-        const result = await connect(server, { auth: { token: good } });
-        expect(result.connected).to.equal(false);
-        if (!result.connected) {
-          expect(result.data).to.deep.equal({ code: 'invalid_argument', status: 400 });
-          expect(result.message).to.match(/'json' is not supported/);
-        }
-      });
     });
 
     describe('parity with HTTP (a good and a bad token each)', () => {
@@ -163,12 +152,6 @@ for (const transport of TRANSPORTS) {
         expectRefused(await connect(server, { auth: { token: await auth.createAccessToken({ subject: 'alice' }) } }), Refused.refreshNotAccess);
         const access = await guarded(auth);
         expectRefused(await connect(access, { auth: { token: await auth.createRefreshToken({ subject: 'alice' }) } }), Refused.accessNotRefresh);
-      });
-
-      it('fresh and refreshToken together are invalid_argument', async () => {
-        const auth = testService();
-        const server = await guarded(auth, { fresh: true, refreshToken: true });
-        expectRefused(await connect(server, { auth: { token: await auth.createRefreshToken({ subject: 'alice' }) } }), Refused.freshAndRefresh);
       });
 
       it('custom token type', async () => {

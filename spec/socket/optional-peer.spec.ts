@@ -29,7 +29,8 @@ Module._resolveFilename = function (request, ...rest) {
   const { PasetoAuthService } = require('./src/service.ts');
   out.metadataKeys = Reflect.getMetadataKeys(sc.PasetoSocketMiddleware).map(String);
   try { sc.createPasetoSocketMiddleware({}); } catch (error) { out.createError = error.name + ': ' + error.message; }
-  const auth = new PasetoAuthService({ secretKey: 'k4.local.' + Buffer.alloc(32, 7).toString('base64url') });
+  const { LOCAL_KEY } = require('./spec/helpers/keys.ts');
+  const auth = new PasetoAuthService({ secretKey: LOCAL_KEY });
   Container.set(PasetoAuthService, auth);
   const token = await auth.createAccessToken({ subject: 'alice' });
   const run = (handshake) => new Promise((done) => {

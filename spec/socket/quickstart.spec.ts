@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { PasetoAuthService } from '../../src/service';
 import { getSocketAuth, pasetoSocketMiddleware } from '../../src/socket/middleware';
-import { TEST_SECRET_KEY } from './helpers';
+import { LOCAL_KEY } from '../helpers/keys';
 
 describe('docs/socket.md quick start', () => {
   const opened: ClientSocket[] = [];
@@ -19,7 +19,7 @@ describe('docs/socket.md quick start', () => {
   });
 
   it('runs as documented', async () => {
-    process.env.PASETO_SECRET_KEY = TEST_SECRET_KEY;
+    process.env.PASETO_SECRET_KEY = LOCAL_KEY;
     // the snippet's console.log, captured instead of printed
     const printed: unknown[][] = [];
     const console = { log: (...args: unknown[]) => printed.push(args) };

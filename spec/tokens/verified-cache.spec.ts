@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { PasetoAuthService } from '../../src/service';
 import type { VerifyTokenOptions } from '../../src/tokens/types';
 import { VerifiedTokenCache, type CachedVerification } from '../../src/tokens/verified-cache';
+import { LOCAL_KEY as KEY } from '../helpers/keys';
 
-const KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const OTHER_KEY = `k4.local.${Buffer.alloc(32, 9).toString('base64url')}`;
 
 async function codeOf(auth: PasetoAuthService, token: string, options: VerifyTokenOptions = {}): Promise<string> {
@@ -50,7 +50,7 @@ describe('VerifiedTokenCache', () => {
     notBefore: undefined,
   });
 
-  it('is bounded: the oldest entry leaves first, and a size of 0 keeps nothing', () => {
+  it('is bounded: the least recently used entry leaves first, and a size of 0 keeps nothing', () => {
     const cache = new VerifiedTokenCache(2);
     cache.set('a', entry(undefined));
     cache.set('b', entry(undefined));
@@ -61,6 +61,35 @@ describe('VerifiedTokenCache', () => {
     const none = new VerifiedTokenCache(0);
     none.set('a', entry(undefined));
     expect(none.size).to.equal(0);
+  });
+
+  it('keeps what is used: a hit refreshes its entry, so tokens in rotation stay cached', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', entry(undefined));
+    cache.set('b', entry(undefined));
+    expect(cache.get('a', new Uint8Array(0), 0, 0)).to.not.equal(undefined); // a is now the most recent
+    cache.set('c', entry(undefined)); // pushes out b, not a
+    expect(cache.get('b', new Uint8Array(0), 0, 0)).to.equal(undefined);
+    expect(cache.get('a', new Uint8Array(0), 0, 0)).to.not.equal(undefined);
+    expect(cache.get('c', new Uint8Array(0), 0, 0)).to.not.equal(undefined);
+  });
+
+  it('a miss for another implicit assertion does not refresh the entry', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', entry(undefined, new Uint8Array([1])));
+    cache.set('b', entry(undefined));
+    expect(cache.get('a', new Uint8Array([2]), 0, 0)).to.equal(undefined);
+    cache.set('c', entry(undefined)); // a is still the least recently used
+    expect(cache.get('a', new Uint8Array([1]), 0, 0)).to.equal(undefined);
+    expect(cache.get('b', new Uint8Array(0), 0, 0)).to.not.equal(undefined);
+  });
+
+  it('a cycle of as many tokens as entries hits on every pass after the first', () => {
+    const cache = new VerifiedTokenCache(100);
+    for (let i = 0; i < 100; i += 1) cache.set(`t${i}`, entry(undefined));
+    let hits = 0;
+    for (let pass = 0; pass < 3; pass += 1) for (let i = 0; i < 100; i += 1) if (cache.get(`t${i}`, new Uint8Array(0), 0, 0)) hits += 1;
+    expect(hits).to.equal(300);
   });
 
   it('drops an entry once its exp (plus leeway) has passed', () => {

@@ -1,42 +1,20 @@
-import { Container } from 'typedi';
 import type { Action } from 'routing-controllers';
-import { ErrorMessages, PasetoConfigError } from '../errors';
+import { ErrorMessages } from '../errors';
 import { PasetoAuthService } from '../service';
+import { serviceSource, type PasetoAuthSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
 import { setAuthErrorHeaders } from './error-handler';
 import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
 import { andThen } from '../maybe-promise';
-
-/** A service, or a function giving one (called once, at the first request). */
-export type PasetoAuthSource = PasetoAuthService | (() => PasetoAuthService);
+import { adapterService } from './wiring';
+import { checkBodyLimit, checkKnownKeys, checkUserLoader } from './options';
 
 /** Options shared by the checkers. */
 export interface PasetoCheckerOptions {
   /** Largest JSON body the token lookup reads itself (routes without `@Body`). Default 100 kB. */
   bodyLimit?: number;
-}
-
-/**
- * Resolves the service lazily: `Container.get(PasetoAuthService)` at the first request, so the
- * checkers can be created before `Container.set(PASETO_CONFIG, ...)` runs. Each checker keeps its
- * own resolved service (no module-level state).
- */
-export function lazyService(source: PasetoAuthSource | undefined): () => PasetoAuthService {
-  // A service factory takes no argument; a function that does is a user loader passed in the wrong place.
-  if (typeof source === 'function' && source.length > 0) {
-    throw new PasetoConfigError('auth', 'expected a PasetoAuthService or a function () => PasetoAuthService; pass a user loader as { userLoader }');
-  }
-  let service: PasetoAuthService | undefined = source instanceof PasetoAuthService ? source : undefined;
-  return () => {
-    if (service === undefined) {
-      const resolved: unknown = typeof source === 'function' ? source() : Container.get(PasetoAuthService);
-      if (!(resolved instanceof PasetoAuthService)) throw new PasetoConfigError('auth', 'the service factory did not return a PasetoAuthService');
-      service = resolved;
-    }
-    return service;
-  };
 }
 
 /** routing-controllers' `authorizationChecker` signature. */
@@ -48,16 +26,34 @@ export type PasetoAuthorizationChecker = (action: Action, roles: unknown[]) => b
  * message carries the URL): a refusal is always an {@link AuthPasetoError}, thrown after setting the
  * `WWW-Authenticate` header on the response.
  *
- * @param auth - the service (default: `Container.get(PasetoAuthService)`, resolved at the first request)
+ * The service is resolved here when it can be — a service or factory is given, or
+ * `Container.set(PASETO_CONFIG, ...)` already ran — so a bad key throws its `PasetoConfigError`
+ * at wiring. Otherwise it is resolved at the first request; a failure then is logged once and
+ * answered with a bare 500 `{ name: 'InternalServerError', message: 'Internal server error' }`.
+ *
+ * @param auth - the service or a factory (default: `Container.get(PasetoAuthService)`)
+ * @throws PasetoConfigError at creation, for a bad service configuration or bad options
  */
 export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: PasetoCheckerOptions = {}): PasetoAuthorizationChecker {
-  const getService = lazyService(auth);
+  checkBodyLimit(checkKnownKeys(options, ['bodyLimit'], 'pasetoAuthorizationChecker'), 'pasetoAuthorizationChecker');
+  return authorizationChecker(adapterService(serviceSource(auth), 'pasetoAuthorizationChecker', true), options.bodyLimit, undefined);
+}
+
+/**
+ * The checker behind {@link pasetoAuthorizationChecker} and `withPaseto`: default guards
+ * (`secureByDefault`) count for routes of `owner`'s app only.
+ */
+export function authorizationChecker(
+  getService: () => PasetoAuthService,
+  bodyLimit: number | undefined,
+  owner: object | undefined,
+): PasetoAuthorizationChecker {
   // routing-controllers hands each route the same roles array every time: merge it once per route.
   const routes = new WeakMap<readonly unknown[], RouteRequirement>();
   const routeOf = (roles: readonly unknown[]): RouteRequirement => {
     let route = routes.get(roles);
     if (route === undefined) {
-      route = mergeRouteRequirement(roles);
+      route = mergeRouteRequirement(roles, owner);
       routes.set(roles, route);
     }
     return route;
@@ -65,6 +61,8 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
   // Synchronous when nothing has to wait (routing-controllers accepts a boolean): a cached token
   // with a synchronous denylist costs the route no promise at all.
   return function pasetoAuthorizationChecker(action: Action, roles: unknown[]): boolean | Promise<boolean> {
+    const route = routeOf(roles ?? []);
+    if (route.open) return true;
     const service = getService();
     const request = action.request as HttpRequestLike;
     const refuse = (error: unknown): never => {
@@ -72,8 +70,7 @@ export function pasetoAuthorizationChecker(auth?: PasetoAuthSource, options: Pas
       throw error;
     };
     try {
-      const route = routeOf(roles ?? []);
-      const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit: options.bodyLimit }), (verified) => {
+      const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit }), (verified) => {
         // Roles need a token: an optional route with roles is not open to anonymous clients.
         for (const group of route.roles) service.checkRoles(verified, group);
         requestState(request).guard = { service, verified };
@@ -105,7 +102,9 @@ export type PasetoCurrentUserChecker<TUser> = (action: Action) => Promise<TUser 
  * configured defaults and treats the route as optional (absent or undecodable token: `null`).
  * With a `userLoader`, a verified token whose user the loader cannot find is refused with
  * `user_not_found` (401) — a token for a deleted account is not anonymity. A loader that throws
- * is not disguised: its error reaches the error handler as itself.
+ * is not disguised: its error reaches the error handler as itself. The service is resolved as
+ * {@link pasetoAuthorizationChecker} resolves it: at creation when it can be.
+ * @throws PasetoConfigError at creation, for a bad service configuration or bad options
  */
 export function pasetoCurrentUserChecker<TUser = VerifiedToken>(options?: PasetoCurrentUserCheckerOptions<TUser>): PasetoCurrentUserChecker<TUser>;
 export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
@@ -119,7 +118,17 @@ export function pasetoCurrentUserChecker<TUser = VerifiedToken>(
   const isSource = first instanceof PasetoAuthService || typeof first === 'function';
   const auth = isSource ? (first) : undefined;
   const options: PasetoCurrentUserCheckerOptions<TUser> = (isSource ? second : (first)) ?? {};
-  const getService = lazyService(auth);
+  const given = checkKnownKeys(options, ['userLoader', 'bodyLimit'], 'pasetoCurrentUserChecker');
+  checkUserLoader(given, 'pasetoCurrentUserChecker');
+  checkBodyLimit(given, 'pasetoCurrentUserChecker');
+  return currentUserChecker(adapterService(serviceSource(auth), 'pasetoCurrentUserChecker', true), options);
+}
+
+/** The checker behind {@link pasetoCurrentUserChecker} and `withPaseto`, on a service already found. */
+export function currentUserChecker<TUser>(
+  getService: () => PasetoAuthService,
+  options: PasetoCurrentUserCheckerOptions<TUser>,
+): PasetoCurrentUserChecker<TUser> {
   const loader = options.userLoader;
   return async function pasetoCurrentUserChecker(action: Action): Promise<TUser | VerifiedToken | null> {
     const service = getService();

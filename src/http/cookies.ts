@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Container } from 'typedi';
 import { ErrorMessages } from '../errors';
 import type { ResolvedPasetoConfig } from '../config/options';
-import { PasetoAuthService } from '../service';
+import type { PasetoAuthService } from '../service';
+import { serviceSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
 
@@ -38,10 +38,6 @@ type CookieConfig = Pick<ResolvedPasetoConfig, 'cookieSecure' | 'cookieSameSite'
 
 const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
 
-function serviceOf(auth: PasetoAuthService | undefined): PasetoAuthService {
-  return auth ?? Container.get(PasetoAuthService);
-}
-
 /** One `Set-Cookie` value; `maxAge` 0 expires the cookie, `null` makes a session cookie. */
 function serializeCookie(config: CookieConfig, name: string, value: string, maxAge: number | null, httpOnly: boolean): string {
   const parts = [`${name}=${encodeURIComponent(value)}`];
@@ -76,7 +72,7 @@ async function setTokenCookies(
   options: SetAuthCookiesOptions,
   refresh: boolean,
 ): Promise<string | null> {
-  const service = serviceOf(options.auth);
+  const service = serviceSource(options.auth).get();
   const config = service.config;
   // Opened, not just split: a local token is encrypted, and its csrf claim and exp are inside.
   // The type check also catches an access token handed to setRefreshCookies and the reverse.
@@ -137,7 +133,7 @@ export function setRefreshCookies(response: CookieResponseLike, token: string, o
 type CookieSet = 'access' | 'refresh';
 
 function expireCookies(response: CookieResponseLike, options: UnsetAuthCookiesOptions, sets: readonly CookieSet[]): void {
-  const config = serviceOf(options.auth).config;
+  const config = serviceSource(options.auth).get().config;
   const cookies: string[] = [];
   for (const set of sets) {
     const [tokenCookie, csrfCookie] =

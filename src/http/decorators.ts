@@ -1,11 +1,12 @@
-import { Authorized, createParamDecorator, getMetadataArgsStorage, type Action } from 'routing-controllers';
-import { Container } from 'typedi';
+import type { Action } from 'routing-controllers';
 import { PasetoConfigError } from '../errors';
-import { PasetoAuthService } from '../service';
+import { serviceSource, type PasetoAuthSource } from '../service-source';
 import type { HttpRequestLike } from '../transport/http';
 import { AuthPaseto } from './auth-handle';
 import { isPasetoRequirement, pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './requirement';
 import { requestState } from './request-state';
+import { adapterService } from './wiring';
+import { routingControllers, type RoutingControllersMetadata } from './routing-controllers';
 
 /** A class or method decorator, as routing-controllers' `@Authorized` is. */
 export type PasetoRouteDecorator = (target: object, method?: string | symbol) => void;
@@ -14,9 +15,9 @@ export type PasetoRouteDecorator = (target: object, method?: string | symbol) =>
  * routing-controllers keeps one `@Authorized` per class and one per method (it takes the first it
  * finds and silently drops the others): refuse a second one at startup instead.
  */
-function refuseSecondGuard(target: object, method: string | symbol | undefined): void {
+function refuseSecondGuard(metadata: RoutingControllersMetadata, target: object, method: string | symbol | undefined): void {
   const owner = method === undefined ? target : (target as { constructor: object }).constructor;
-  const taken = getMetadataArgsStorage().responseHandlers.some(
+  const taken = metadata.responseHandlers.some(
     (handler) => handler.type === 'authorized' && handler.target === owner && handler.method === method,
   );
   if (taken) {
@@ -35,10 +36,10 @@ function refuseSecondGuard(target: object, method: string | symbol | undefined):
  * method under `@PasetoOptional()` would be open to anyone. Method decorators run before the class
  * decorator, so they can all be checked here, at start-up.
  */
-function refuseLoosenedMethods(target: object, requirement: PasetoRequirement): void {
+function refuseLoosenedMethods(metadata: RoutingControllersMetadata, target: object, requirement: PasetoRequirement): void {
   const changesTokenKind = requirement.refreshToken === true || requirement.type !== 'access';
   if (requirement.optional !== true && !changesTokenKind) return;
-  for (const handler of getMetadataArgsStorage().responseHandlers) {
+  for (const handler of metadata.responseHandlers) {
     if (handler.type !== 'authorized' || handler.target !== target || handler.method === undefined) continue;
     const entries: unknown[] = Array.isArray(handler.value) ? handler.value : handler.value === undefined ? [] : [handler.value];
     if (entries.some(isPasetoRequirement)) continue;
@@ -64,9 +65,11 @@ function refuseLoosenedMethods(target: object, requirement: PasetoRequirement): 
  */
 export function PasetoRequired(options: PasetoRequirementOptions = {}): PasetoRouteDecorator {
   const requirement = pasetoRequirement(options);
+  const { Authorized, getMetadataArgsStorage } = routingControllers('@PasetoRequired');
   return (target, method) => {
-    refuseSecondGuard(target, method);
-    if (method === undefined) refuseLoosenedMethods(target, requirement);
+    const metadata = getMetadataArgsStorage();
+    refuseSecondGuard(metadata, target, method);
+    if (method === undefined) refuseLoosenedMethods(metadata, target, requirement);
     (Authorized(requirement) as PasetoRouteDecorator)(target, method);
   };
 }
@@ -90,15 +93,18 @@ export function PasetoOptional(options: Omit<PasetoRequirementOptions, 'optional
 }
 
 /**
- * Injects the per-request {@link AuthPaseto} handle. Its service is the one given here, else the
- * route guard's, else `Container.get(PasetoAuthService)`.
+ * Injects the per-request {@link AuthPaseto} handle. Its service is the one given here (a service
+ * or a factory), else the route guard's, else `Container.get(PasetoAuthService)`.
  */
-export function Auth(auth?: PasetoAuthService): (object: object, method: string, index: number) => void {
-  return createParamDecorator({
+export function Auth(auth?: PasetoAuthSource): (object: object, method: string, index: number) => void {
+  // Decorators run at import, before the configuration is set, and live as long as the process:
+  // the container is asked at each use (it keeps the instance), a given service is used as it is.
+  const getService = adapterService(serviceSource(auth, { cache: false }), '@Auth()', false);
+  return routingControllers('@Auth').createParamDecorator({
     required: false,
     value: (action: Action) => {
       const request = action.request as HttpRequestLike;
-      const service = auth ?? requestState(request).guard?.service ?? Container.get(PasetoAuthService);
+      const service = (auth === undefined ? requestState(request).guard?.service : undefined) ?? getService();
       return new AuthPaseto(service, request, action.response);
     },
   });

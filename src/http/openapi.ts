@@ -3,7 +3,7 @@ import type { ResolvedPasetoConfig } from '../config/options';
 import { AUTH_PASETO_ERROR_CODES, PasetoConfigError, type AuthPasetoErrorCode } from '../errors';
 import type { RoleRequirement } from '../tokens/types';
 import { resolveHttpLocations } from '../transport/http';
-import { lazyService, type PasetoAuthSource } from './checkers';
+import { serviceSource, type PasetoAuthSource } from '../service-source';
 import { mergeRouteRequirement } from './requirement';
 
 /**
@@ -356,7 +356,7 @@ function cloneDocument(spec: unknown): JsonObject {
 export function withPasetoSecurity<T extends OpenApiDocumentLike>(openApiSpec: T, options: PasetoOpenApiOptions = {}): T {
   const document = cloneDocument(openApiSpec);
   const controllers = checkControllers(options.controllers);
-  const config = lazyService(options.auth)().config;
+  const config = serviceSource(options.auth).get().config;
   const storage = metadataStorage();
   return addPasetoSecurity(document, config, actionsByOperationId(storage, controllers), authorizedGuardLookup(storage), controllers !== undefined) as T;
 }

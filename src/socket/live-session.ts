@@ -1,7 +1,9 @@
+import { MAX_TIMER_DELAY_MS, scheduleOn } from '../clock';
 import { ErrorMessages, PasetoConfigError } from '../errors';
 import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import type { PasetoSocketLike } from './middleware';
+import { serviceClock } from './service-clock';
 
 /** The event a socket receives just before the server ends its session; its payload is {@link SocketSessionEndedData}. */
 export const SOCKET_SESSION_ENDED_EVENT = 'paseto:session_ended';
@@ -54,9 +56,6 @@ export interface ResolvedLiveSession {
   readonly recheckIntervalMs: number | undefined;
 }
 
-/** setTimeout's largest delay (2^31-1 ms, ~24.8 days); longer waits are re-armed. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
 /**
  * Fills in the defaults of option `liveSession` (`undefined`/`true`: expiry and revocation, no
  * rechecks; `false`: off).
@@ -103,7 +102,8 @@ interface Session {
   readonly socket: LiveSocket;
   readonly auth: PasetoAuthService;
   readonly token: VerifiedToken;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending expiry check. */
+  cancelTimer: (() => void) | undefined;
   ended: boolean;
 }
 
@@ -130,9 +130,10 @@ export interface SocketHandshakeHold {
 /** The sessions of one service that revocation may end, by `jti`, with the service subscription and recheck loop. */
 interface RevocationGroup {
   readonly auth: PasetoAuthService;
-  readonly byJti: Map<string, Set<Revocable>>;
+  readonly byJti: Map<string | null, Set<Revocable>>;
   readonly unsubscribe: () => void;
-  recheck: NodeJS.Timeout | undefined;
+  /** Cancels the pending recheck pass. */
+  cancelRecheck: (() => void) | undefined;
   closed: boolean;
 }
 
@@ -201,7 +202,7 @@ export class LiveSessionTracker {
     this.pending.delete(candidate);
     // An earlier `connection` handler may already have disconnected it: nothing to watch.
     if (!accepted.socket.connected) return;
-    const session: Session = { kind: 'session', ...accepted, timer: undefined, ended: false };
+    const session: Session = { kind: 'session', ...accepted, cancelTimer: undefined, ended: false };
     this.sessions.add(session);
     accepted.socket.once('disconnect', () => this.release(session));
     const expiresAt = accepted.token.expiresAt;
@@ -233,26 +234,27 @@ export class LiveSessionTracker {
     if (revoked) this.end(session, 'token_revoked');
   }
 
-  /** Verification fails once `now > deadline`; a timer may fire early or be capped, so it re-arms until then. */
+  /**
+   * Verification fails once `now > deadline` on the service's clock; a real timer may fire early or
+   * be capped, so it re-arms until then. Timers run on that clock, so a test clock drives them.
+   */
   private armExpiry(session: Session, deadline: number): void {
-    const delay = Math.min(Math.max(deadline - Date.now() + 1, 0), MAX_TIMER_DELAY_MS);
-    session.timer = setTimeout(() => {
-      if (Date.now() > deadline) this.end(session, 'token_expired');
+    const clock = serviceClock(session.auth);
+    session.cancelTimer = scheduleOn(clock, () => {
+      if (clock.now() > deadline) this.end(session, 'token_expired');
       else this.armExpiry(session, deadline);
-    }, delay);
-    // A pending expiry must not keep the process alive on its own.
-    session.timer.unref();
+    }, deadline - clock.now() + 1);
   }
 
   private register(entry: Revocable): void {
     let group = this.groups.get(entry.auth);
     if (group === undefined) {
-      const byJti = new Map<string, Set<Revocable>>();
+      const byJti = new Map<string | null, Set<Revocable>>();
       group = {
         auth: entry.auth,
         byJti,
         unsubscribe: entry.auth.onRevoke((revoked) => this.revokeAll(byJti.get(revoked.jti))),
-        recheck: undefined,
+        cancelRecheck: undefined,
         closed: false,
       };
       this.groups.set(entry.auth, group);
@@ -274,10 +276,9 @@ export class LiveSessionTracker {
   private scheduleRecheck(group: RevocationGroup): void {
     const interval = this.rules.recheckIntervalMs;
     if (interval === undefined || group.closed) return;
-    group.recheck = setTimeout(() => {
+    group.cancelRecheck = scheduleOn(serviceClock(group.auth), () => {
       void this.recheck(group).then(() => this.scheduleRecheck(group));
     }, interval);
-    group.recheck.unref();
   }
 
   /** One pass over the distinct tokens of a group; never rejects. */
@@ -326,7 +327,7 @@ export class LiveSessionTracker {
 
   /** Forgets a session: its timer, its registry entry, and the group once it is empty. Idempotent. */
   private release(session: Session): void {
-    clearTimeout(session.timer);
+    session.cancelTimer?.();
     if (this.sessions.delete(session)) this.unregister(session);
   }
 
@@ -339,7 +340,7 @@ export class LiveSessionTracker {
     group.byJti.delete(entry.token.jti);
     if (group.byJti.size > 0) return;
     group.closed = true;
-    clearTimeout(group.recheck);
+    group.cancelRecheck?.();
     group.unsubscribe();
     this.groups.delete(entry.auth);
   }

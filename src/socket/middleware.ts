@@ -3,6 +3,7 @@ import { ErrorMessages, PasetoConfigError, isAuthPasetoError, type AuthPasetoErr
 import { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
+import { checkSocketMiddlewareOptions } from './options';
 import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions } from './live-session';
 
 /**
@@ -132,11 +133,14 @@ export interface SocketAuthRecord<U = unknown> {
  * message and `data = { code, status }`; an accepted socket carries the verified token, read with
  * {@link getSocketAuth}.
  *
+ * @throws PasetoConfigError naming the field, for an unknown option or a wrong value (`roles: 'admin'`,
+ *   `location: 'json'`, `fresh` with `refreshToken`)
  * @example
  * io.use(pasetoSocketMiddleware());
  * io.of('/admin').use(pasetoSocketMiddleware({ roles: ['admin'], fresh: true }));
  */
 export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlewareOptions<U> = {}): PasetoSocketMiddlewareFunction {
+  checkSocketMiddlewareOptions(options);
   const rules = resolveLiveSession(options.liveSession);
   const origins = resolveOrigins(options.allowedOrigins);
   const tracker = rules === undefined ? undefined : new LiveSessionTracker(rules, options.onError);

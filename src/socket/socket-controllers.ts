@@ -7,6 +7,7 @@ import {
   type PasetoSocketMiddlewareOptions,
   type SocketAuthError,
 } from './middleware';
+import { checkSocketControllersMiddlewareOptions } from './options';
 
 /** A namespace as socket-controllers' `@Middleware({ namespace })` takes it. */
 export type SocketControllersNamespace = string | RegExp | ReadonlyArray<string | RegExp>;
@@ -93,12 +94,14 @@ loadSocketControllers()?.Middleware()(PasetoSocketMiddleware);
  * with `io.of()` gets none, so create namespaces after it or use {@link pasetoSocketMiddleware}
  * on them directly.
  *
- * @throws PasetoConfigError when socket-controllers is not installed, or `'/'` shares a list.
+ * @throws PasetoConfigError when socket-controllers is not installed, `'/'` shares a list, or an
+ *   option is unknown or wrong (as {@link pasetoSocketMiddleware})
  * @example
  * const AdminAuth = createPasetoSocketMiddleware({ namespace: '/admin', roles: ['admin'] });
  * new SocketControllers({ io, container: Container, controllers, middlewares: [AdminAuth] });
  */
 export function createPasetoSocketMiddleware<U = unknown>(options: PasetoSocketControllersMiddlewareOptions<U> = {}): PasetoSocketControllersMiddlewareClass {
+  checkSocketControllersMiddlewareOptions(options);
   const { Middleware } = requireSocketControllers();
   const { namespace, priority, ...requirement } = options;
   const handler = pasetoSocketMiddleware(requirement);

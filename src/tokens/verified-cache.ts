@@ -13,7 +13,10 @@ export interface CachedVerification {
 /**
  * A bounded cache of successful verifications keyed by the exact token string, so a token seen
  * again skips the cryptography. Entries never outlive `exp` (plus leeway); time claims and the
- * denylist are still checked by the caller on every use. Oldest entries leave first.
+ * denylist are still checked by the caller on every use. The least recently used entry leaves
+ * first, so tokens in rotation stay while one-off tokens pass through (a first-in-first-out
+ * cache smaller than the active users never hits). A Map keeps insertion order: a hit is moved
+ * to the end by delete + set, and the first key is the least recently used.
  * The entries (live bearer tokens and their claims) are in a private field: `console.log` and
  * `JSON.stringify` of the cache or the service never show them.
  */
@@ -33,15 +36,18 @@ export class VerifiedTokenCache {
       this.#entries.delete(token);
       return undefined;
     }
-    return sameBytes(entry.assertion, assertion) ? entry : undefined;
+    if (!sameBytes(entry.assertion, assertion)) return undefined;
+    this.#entries.delete(token);
+    this.#entries.set(token, entry);
+    return entry;
   }
 
   set(token: string, entry: CachedVerification): void {
     if (this.#maxEntries === 0) return;
     this.#entries.delete(token);
     if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      const leastRecent = this.#entries.keys().next();
+      if (!leastRecent.done) this.#entries.delete(leastRecent.value);
     }
     this.#entries.set(token, entry);
   }

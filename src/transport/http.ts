@@ -1,8 +1,7 @@
-import { HttpError } from 'routing-controllers';
 import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options';
 import { HTTP_LOCATIONS } from '../config/schema';
 import type { MaybePromise } from '../maybe-promise';
-import { headerSentTwiceMessage } from '../errors';
+import { findToken, readHeaderToken, readQueryToken, resolveLocations, type TokenSource } from './lookup';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
@@ -92,19 +91,23 @@ export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
 /**
  * A request body the JSON lookup could not read: too large (413), not UTF-8 or compressed (415),
- * malformed JSON or a broken stream (400). Carries `status`/`statusCode` too, so express' own
- * handler renders it with its status when nothing else does.
+ * malformed JSON or a broken stream (400). Framework-free (routing-controllers stays an optional
+ * peer): routing-controllers renders it by `httpCode` and `toJSON()`, and express' own handler by
+ * `status`/`statusCode`.
  */
-export class RequestBodyError extends HttpError {
+export class RequestBodyError extends Error {
+  /** The HTTP status, read by routing-controllers. */
+  readonly httpCode: number;
   readonly status: number;
   readonly statusCode: number;
   /** express/http-errors convention: the message is safe to show the client. */
   readonly expose = true;
 
   constructor(status: number, message: string) {
-    super(status, message);
+    super(message);
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'RequestBodyError';
+    this.httpCode = status;
     this.status = status;
     this.statusCode = status;
   }
@@ -112,10 +115,6 @@ export class RequestBodyError extends HttpError {
   toJSON(): { name: string; message: string; status: number } {
     return { name: this.name, message: this.message, status: this.httpCode };
   }
-}
-
-function isHttpLocation(value: unknown): value is HttpTokenLocation {
-  return typeof value === 'string' && (HTTP_LOCATIONS as readonly string[]).includes(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -128,18 +127,14 @@ export function resolveHttpLocations(
   config: HttpTransportConfig,
   error: TransportErrorFactory,
 ): readonly HttpTokenLocation[] {
-  // The configured list was validated with the configuration: only a route's own list needs checking.
-  if (location === undefined) return config.tokenLocation;
-  const list: readonly unknown[] = typeof location === 'string' ? [location] : location;
-  const allowed = (): string => HTTP_LOCATIONS.map((l) => `'${l}'`).join(', ');
-  if (!Array.isArray(list) || list.length === 0) throw error('invalid_argument', `HTTP token location must name at least one of ${allowed()}`);
-  for (const entry of list) {
-    if (!isHttpLocation(entry)) {
-      const hint = entry === 'auth' ? " ('auth' is the Socket.IO handshake payload; HTTP has none)" : '';
-      throw error('invalid_argument', `HTTP token location '${String(entry)}' is not supported: use ${allowed()}${hint}`);
-    }
-  }
-  return list as readonly HttpTokenLocation[];
+  return resolveLocations(location, config.tokenLocation, HTTP_LOCATIONS, 'HTTP', HTTP_LOCATION_HINTS, (message) => error('invalid_argument', message));
+}
+
+const HTTP_LOCATION_HINTS = { auth: "'auth' is the Socket.IO handshake payload; HTTP has none" };
+
+/** The headers and query string of a request, as the shared lookup reads them. */
+function sourceOf(request: HttpRequestLike): TokenSource {
+  return { headers: request.headers, rawHeaders: request.rawHeaders, target: request.originalUrl ?? request.url, query: request.query };
 }
 
 /**
@@ -155,17 +150,7 @@ export function readHttpToken(
   error: TransportErrorFactory,
 ): MaybePromise<FoundHttpToken | undefined> {
   const locations = resolveHttpLocations(lookup.location, config, error);
-  // Only the JSON location may have to read a stream; the others answer synchronously.
-  const searchFrom = (start: number): MaybePromise<FoundHttpToken | undefined> => {
-    for (let index = start; index < locations.length; index += 1) {
-      const location = locations[index];
-      const token = readLocation(location, request, config, lookup, error);
-      if (token instanceof Promise) return token.then((value) => (value === undefined ? searchFrom(index + 1) : { token: value, location }));
-      if (token !== undefined) return { token, location };
-    }
-    return undefined;
-  };
-  return searchFrom(0);
+  return findToken(locations, (location) => readLocation(location, request, config, lookup, error));
 }
 
 function readLocation(
@@ -174,23 +159,14 @@ function readLocation(
   config: HttpTransportConfig,
   lookup: HttpTokenLookupOptions,
   error: TransportErrorFactory,
-): string | undefined | Promise<string | undefined> {
+): MaybePromise<string | undefined> {
   switch (location) {
-    case 'headers': {
-      const name = lookup.tokenKey ?? config.headerName;
-      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
-      // node keeps the first of two Authorization headers and drops the other, while a proxy may
-      // act on the last: two token headers are ambiguous, so refused like any malformed value.
-      if (headerLines(request, name.toLowerCase()) > 1) throw error('bad_header', headerSentTwiceMessage(name));
-      return readPrefixedToken(request.headers[name.toLowerCase()], prefix, 'header', name, error);
-    }
+    case 'headers':
+      return readHeaderToken(sourceOf(request), lookup.tokenKey ?? config.headerName, lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType, error);
     case 'json':
       return readJsonToken(request, config, lookup, error);
-    case 'query': {
-      const key = lookup.tokenKey ?? config.queryKey;
-      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
-      return readPrefixedToken(queryValue(request, key), prefix, 'query', key, error);
-    }
+    case 'query':
+      return readQueryToken(sourceOf(request), lookup.tokenKey ?? config.queryKey, lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null, error);
     case 'cookies': {
       const name = lookup.tokenKey ?? (lookup.refreshToken ? config.refreshCookieKey : config.accessCookieKey);
       const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : null;
@@ -218,28 +194,6 @@ async function readJsonToken(
   // A key that is present but null is a malformed value, not an absent one.
   const value = body[key] === null ? '' : body[key];
   return readPrefixedToken(value, prefix, 'json', key, error);
-}
-
-/** How many times a header (lower-case name) was sent. */
-function headerLines(request: HttpRequestLike, name: string): number {
-  const raw = request.rawHeaders;
-  if (raw === undefined) return request.headers[name] === undefined ? 0 : 1;
-  let count = 0;
-  for (let index = 0; index < raw.length; index += 2) if (raw[index].length === name.length && raw[index].toLowerCase() === name) count += 1;
-  return count;
-}
-
-function queryValue(request: HttpRequestLike, key: string): unknown {
-  // Counted in the raw request target, not in `request.query`: the query parsers of express 4 and 5
-  // stop at 1000 parameters, so a second value behind 999 fillers would not be seen there.
-  const target = request.originalUrl ?? request.url ?? '';
-  const at = target.indexOf('?');
-  const raw = at < 0 ? [] : new URLSearchParams(target.slice(at + 1)).getAll(key);
-  // Several values are ambiguous: hand them on as a list, which the parser refuses as malformed.
-  if (raw.length > 1) return raw;
-  // The parsed value, when there is one, so qs-style shapes (`token[a]=`) stay refused as malformed.
-  if (isRecord(request.query) && Object.prototype.hasOwnProperty.call(request.query, key)) return request.query[key];
-  return raw.length === 1 ? raw[0] : undefined;
 }
 
 /** How many cookies of a name the request carries (node joins several Cookie lines with '; '). */

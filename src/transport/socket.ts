@@ -1,5 +1,6 @@
 import type { ResolvedPasetoConfig, SocketTokenLocation } from '../config/options';
 import { SOCKET_LOCATIONS } from '../config/schema';
+import { findToken, readHeaderToken, readQueryToken, resolveLocations, type FoundToken, type TokenSource } from './lookup';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
 /**
@@ -61,8 +62,18 @@ export type SocketTransportConfig = Pick<
 >;
 
 
-function isSocketLocation(value: string): value is SocketTokenLocation {
-  return (SOCKET_LOCATIONS as readonly string[]).includes(value);
+const SOCKET_LOCATION_HINTS = { json: 'a socket has no body before it is accepted' };
+
+/**
+ * The locations of a socket lookup, validated as a whole (`undefined`: the configured list).
+ * @param fail - builds the error: `invalid_argument` on a connection, `PasetoConfigError` at creation
+ */
+export function resolveSocketLocations(
+  location: SocketTokenLookupOptions['location'],
+  config: Pick<SocketTransportConfig, 'websocketTokenLocation'>,
+  fail: (message: string) => Error,
+): readonly SocketTokenLocation[] {
+  return resolveLocations(location, config.websocketTokenLocation, SOCKET_LOCATIONS, 'Socket', SOCKET_LOCATION_HINTS, fail);
 }
 
 /**
@@ -77,31 +88,17 @@ export function readSocketToken(
   lookup: SocketTokenLookupOptions,
   error: TransportErrorFactory,
 ): string | undefined {
-  const locations = typeof lookup.location === 'string' ? [lookup.location] : (lookup.location ?? config.websocketTokenLocation);
-  if (locations.length === 0) {
-    throw error('invalid_argument', `Socket token location must name at least one of ${SOCKET_LOCATIONS.map((l) => `'${l}'`).join(', ')}`);
-  }
-  // Validate the whole list first, so a misconfiguration shows on every connection, not only on
-  // the ones that happen to fall through to the bad entry.
-  for (const location of locations) {
-    if (!isSocketLocation(location)) {
-      throw error(
-        'invalid_argument',
-        `Socket token location '${String(location)}' is not supported: use ${SOCKET_LOCATIONS.map((l) => `'${l}'`).join(', ')}` +
-          (location === 'json' ? ' (a socket has no body before it is accepted)' : ''),
-      );
-    }
-  }
-  for (const location of locations as readonly SocketTokenLocation[]) {
-    const token = readLocation(location, handshake, config, lookup, error);
-    if (token !== undefined) return token;
-  }
-  return undefined;
+  const locations = resolveSocketLocations(lookup.location, config, (message) => error('invalid_argument', message));
+  const source: TokenSource = { headers: handshake.headers, rawHeaders: handshake.rawHeaders, target: handshake.url, query: handshake.query };
+  // Every socket location answers synchronously.
+  const found = findToken(locations, (location) => readLocation(location, handshake, source, config, lookup, error)) as FoundToken<SocketTokenLocation> | undefined;
+  return found?.token;
 }
 
 function readLocation(
   location: SocketTokenLocation,
   handshake: SocketHandshakeLike,
+  source: TokenSource,
   config: SocketTransportConfig,
   lookup: SocketTokenLookupOptions,
   error: TransportErrorFactory,
@@ -116,48 +113,14 @@ function readLocation(
       const prefix = typeof value === 'string' && /^\s*bearer\s/i.test(value) ? 'Bearer' : null;
       return readPrefixedToken(value, prefix, 'auth', key, error);
     }
-    case 'headers': {
-      const name = lookup.tokenKey ?? config.headerName;
-      const lower = name.toLowerCase();
-      // node keeps the first of two Authorization headers, a proxy in front may act on the last:
-      // several lines are ambiguous, handed on as a list that the parser refuses as malformed.
-      const value = headerLines(handshake.rawHeaders, lower) > 1 ? [] : handshake.headers?.[lower];
-      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType;
-      return readPrefixedToken(value, prefix, 'header', name, error);
-    }
-    case 'query': {
-      const key = lookup.queryKey ?? lookup.tokenKey ?? config.websocketQueryKey;
-      const prefix = lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.websocketQueryType;
-      return readPrefixedToken(queryValue(handshake, key), prefix, 'query', key, error);
-    }
+    case 'headers':
+      return readHeaderToken(source, lookup.tokenKey ?? config.headerName, lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.headerType, error);
+    case 'query':
+      return readQueryToken(
+        source,
+        lookup.queryKey ?? lookup.tokenKey ?? config.websocketQueryKey,
+        lookup.tokenPrefix !== undefined ? lookup.tokenPrefix : config.websocketQueryType,
+        error,
+      );
   }
-}
-
-/** How many lines of the raw headers carry this (lower-case) header name; 0 without raw headers. */
-function headerLines(raw: readonly string[] | null | undefined, name: string): number {
-  if (!Array.isArray(raw)) return 0;
-  let count = 0;
-  for (let index = 0; index < raw.length; index += 2) {
-    const line = raw[index];
-    if (typeof line === 'string' && line.length === name.length && line.toLowerCase() === name) count += 1;
-  }
-  return count;
-}
-
-/**
- * The value of a query key. `?token=a&token=b` is ambiguous (a proxy or log scrubber may look at
- * another value than the server), so several values in the request target are handed on as a list,
- * which the parser refuses as malformed, as over HTTP. socket.io's parsed `query` cannot show
- * this: it keeps the last value only.
- */
-function queryValue(handshake: SocketHandshakeLike, key: string): unknown {
-  const url = typeof handshake.url === 'string' ? handshake.url : undefined;
-  const at = url?.indexOf('?') ?? -1;
-  const values = url === undefined || at < 0 ? [] : new URLSearchParams(url.slice(at + 1)).getAll(key);
-  if (values.length > 1) return values;
-  const query = handshake.query;
-  if (typeof query === 'object' && query !== null) {
-    return Object.prototype.hasOwnProperty.call(query, key) ? query[key] : undefined;
-  }
-  return values[0];
 }
