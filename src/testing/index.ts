@@ -50,9 +50,9 @@ const KEY_OPTIONS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile
 
 /**
  * A {@link PasetoAuthService} for tests, on a {@link TestClock}, with helpers that mint tokens and
- * headers. Without key options (nor `keySetUrl`) it gets a fresh random key of the configured `version` and `purpose`
- * (a key pair for `public`); every other option is the service's and is validated as the service
- * validates it.
+ * headers. Without key options (nor `keySetUrl`) it gets a fresh random key of the configured
+ * `version` and `purpose` (a key pair for `public`); every other option is the service's and is
+ * validated as the service validates it.
  * @throws PasetoConfigError for options the service refuses, or a `clock` that is not a {@link TestClock}
  * @example
  * const { auth, clock, accessToken, authHeader } = createTestAuth();
