@@ -17,7 +17,7 @@ import {
   type CookieResponseLike,
   type SetAuthCookiesOptions,
 } from './cookies';
-import { setAuthErrorHeaders } from './error-handler';
+import { refuseRequest } from './refuse';
 import type { PasetoRequirementOptions } from './requirement';
 import { authenticateRequest, requestState } from './request-state';
 
@@ -62,8 +62,7 @@ export class AuthPaseto {
       return this.current;
     } catch (error) {
       this.current = null;
-      setAuthErrorHeaders(this.response, error, this.service);
-      throw error;
+      throw refuseRequest(this.service, this.request, this.response, error);
     }
   }
 
@@ -81,9 +80,7 @@ export class AuthPaseto {
   getSubject(): string | number {
     const subject = this.current?.subject;
     if (subject === undefined) {
-      const error = this.service.error('token_missing', ErrorMessages.tokenMissing);
-      setAuthErrorHeaders(this.response, error, this.service);
-      throw error;
+      throw refuseRequest(this.service, this.request, this.response, this.service.error('token_missing', ErrorMessages.tokenMissing));
     }
     return subject;
   }
