@@ -7,6 +7,7 @@ import {
   type PasetoSocketMiddlewareOptions,
   type SocketAuthError,
 } from './middleware';
+import { recordPasetoMiddleware } from './coverage';
 import { checkSocketControllersMiddlewareOptions } from './options';
 
 /** A namespace as socket-controllers' `@Middleware({ namespace })` takes it. */
@@ -84,6 +85,7 @@ export class PasetoSocketMiddleware implements PasetoSocketControllersMiddleware
 
 // Decorating at load instead of with `@Middleware()` keeps socket-controllers optional.
 loadSocketControllers()?.Middleware()(PasetoSocketMiddleware);
+recordPasetoMiddleware(PasetoSocketMiddleware, undefined);
 
 /**
  * Creates a socket-controllers `@Middleware` class (also a typedi `@Service`) with its own
@@ -128,5 +130,6 @@ export function createPasetoSocketMiddleware<U = unknown>(options: PasetoSocketC
     priority,
     namespace: rootOnly || namespace === undefined ? undefined : typeof namespace === 'string' || namespace instanceof RegExp ? namespace : [...namespace],
   })(PasetoNamespaceMiddleware);
+  recordPasetoMiddleware(PasetoNamespaceMiddleware, rootOnly ? '/' : namespace);
   return PasetoNamespaceMiddleware;
 }
