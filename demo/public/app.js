@@ -6,11 +6,21 @@
   var accessToken = null;
   var refreshToken = null;
   var socket = null;
+  var querySocket = null;
+  /** Set by logout: the logout line to show once the reconnect with the revoked token is refused. */
+  var loggedOutLine = null;
 
   function $(id) { return document.getElementById(id); }
   function show(id, text) { $(id).textContent = text; }
   function setLoggedIn(loggedIn) {
     ['me', 'admin', 'fresh-action', 'refresh', 'logout'].forEach(function (id) { $(id).disabled = !loggedIn; });
+  }
+  /** The access token the page sends now, in full. */
+  function showToken() { show('access-token', accessToken || 'none'); }
+  /** A status line, styled as an error when `isError`. */
+  function status(id, text, isError) {
+    show(id, text);
+    $(id).classList.toggle('error', Boolean(isError));
   }
 
   /** fetch JSON; resolves to { status, body } whatever the status. */
@@ -27,7 +37,7 @@
   }
 
   function showResult(label, result) {
-    show('api-result', label + ' → ' + result.status + '\n' + JSON.stringify(result.body, null, 2));
+    status('api-result', label + ' → ' + result.status + '\n' + JSON.stringify(result.body, null, 2), result.status >= 400);
   }
 
   /** Connect namespace `/` with the token in the handshake's auth payload (browsers cannot set headers on a WebSocket). */
@@ -47,24 +57,44 @@
     socket.on('connect_error', function (err) {
       show('socket-state', 'refused');
       show('socket-error', 'connect_error: ' + err.message + (err.data && err.data.code ? ' (' + err.data.code + ')' : ''));
+      if (loggedOutLine) show('logout-status', loggedOutLine + ' Reconnecting with the revoked token was refused (see 3).');
+    });
+  }
+
+  /** Connect the socket-controllers namespace `/query`, which reads the token from `?token=` only. */
+  function connectQuerySocket() {
+    if (querySocket) { querySocket.off(); querySocket.disconnect(); }
+    show('query-greeting', '');
+    show('query-error', '');
+    // forceNew: a multiplexed socket would share the manager of `/`, whose URL has no ?token=.
+    querySocket = io('/query', { query: { token: accessToken }, forceNew: true, reconnection: false });
+    querySocket.on('connect', function () { show('query-state', 'connected'); });
+    querySocket.on('disconnect', function () { show('query-state', 'disconnected'); show('query-greeting', ''); });
+    querySocket.on('greeting', function (greeting) { show('query-greeting', greeting.message); });
+    querySocket.on('connect_error', function (err) {
+      show('query-state', 'refused');
+      show('query-error', 'connect_error: ' + err.message + (err.data && err.data.code ? ' (' + err.data.code + ')' : ''));
     });
   }
 
   $('login-form').addEventListener('submit', function (event) {
     event.preventDefault();
-    show('login-status', 'Logging in…');
+    status('login-status', 'Logging in…');
     api('POST', '/login', null, { username: $('username').value, password: $('password').value }).then(function (result) {
       if (result.status !== 200) {
-        show('login-status', 'Login failed (' + result.status + '): ' + (result.body && result.body.message));
+        status('login-status', 'Login failed (' + result.status + '): ' + (result.body && result.body.message), true);
         return;
       }
       accessToken = result.body.access_token;
       refreshToken = result.body.refresh_token;
-      show('login-status', 'Logged in as ' + $('username').value + '. Access token: ' + accessToken.slice(0, 24) + '…');
+      status('login-status', 'Logged in as ' + $('username').value + '.');
+      showToken();
+      loggedOutLine = null;
       show('logout-status', '');
       show('greeting', '');
       setLoggedIn(true);
       connectSocket();
+      connectQuerySocket();
     });
   });
 
@@ -80,14 +110,26 @@
   $('refresh').addEventListener('click', function () {
     api('POST', '/refresh', refreshToken).then(function (result) {
       if (result.status === 200) accessToken = result.body.access_token; // not fresh: /fresh-action now says 401
+      showToken();
       showResult('POST /refresh', result);
     });
   });
 
   $('logout').addEventListener('click', function () {
     api('POST', '/logout', accessToken, { refresh_token: refreshToken }).then(function (result) {
-      show('logout-status', result.status === 200 ? 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked. Reconnecting the socket with the revoked token…' : 'Logout failed (' + result.status + ')');
+      if (result.status !== 200) {
+        status('logout-status', 'Logout failed (' + result.status + '): ' + (result.body && result.body.message), true);
+        return;
+      }
+      loggedOutLine = 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked.';
+      status('logout-status', loggedOutLine + ' Reconnecting the socket with the revoked token…');
       show('greeting', '');
+      // Back to the logged-out state; the socket below keeps the revoked token to show the refusal.
+      accessToken = null;
+      refreshToken = null;
+      showToken();
+      status('login-status', 'Not logged in.');
+      status('api-result', '');
       setLoggedIn(false);
       // The server ends the live socket on revocation (see 'paseto:session_ended'); once it has,
       // reconnect with the same, now revoked, token: the server refuses it before `connect`.
