@@ -18,6 +18,7 @@ import { SocketControllers } from 'socket-controllers';
 import { Server as SocketIOServer } from 'socket.io';
 import type { ContainerInstance } from 'typedi';
 import {
+  checkSocketControllersCoverage,
   createPasetoSocketMiddleware,
   getSocketUser,
   PASETO_KEY_SET_PATH,
@@ -136,7 +137,10 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
 
   // Namespace `/query`, socket-controllers: only ?token= (a per-namespace location override).
   const QueryOnlyAuth = createPasetoSocketMiddleware({ namespace: '/query', location: ['query'], auth, userLoader });
-  new SocketControllers({ io, container, controllers: [QueryGreetingController], middlewares: [QueryOnlyAuth] });
+  const socketControllers = { io, container, controllers: [QueryGreetingController], middlewares: [QueryOnlyAuth] };
+  // A controller namespace without a paseto middleware would accept anyone: say so at start-up.
+  checkSocketControllersCoverage({ ...socketControllers, logger: { warn: log } });
+  new SocketControllers(socketControllers);
 
   let closed = false;
   return {
