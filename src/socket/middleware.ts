@@ -1,6 +1,6 @@
-import { Container } from 'typedi';
 import { ErrorMessages, PasetoConfigError, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
-import { PasetoAuthService } from '../service';
+import type { PasetoAuthService } from '../service';
+import { serviceSource, type PasetoAuthSource, type ServiceSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
 import { checkSocketMiddlewareOptions } from './options';
@@ -60,8 +60,12 @@ export type SocketExplicitToken = string | ((handshake: SocketHandshakeLike) => 
 
 /** What {@link pasetoSocketMiddleware} requires of a connection. */
 export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenLookupOptions {
-  /** The service; default `Container.get(PasetoAuthService)`, resolved on the first connection. */
-  auth?: PasetoAuthService;
+  /**
+   * The service, or a function giving it (called once); default `Container.get(PasetoAuthService)`,
+   * resolved once: when the middleware is created if `PASETO_CONFIG` is in the container already
+   * (a configuration mistake then throws at start-up), else on the first connection.
+   */
+  auth?: PasetoAuthSource;
   /** A token that skips the lookup (or a function returning one). */
   token?: SocketExplicitToken;
   /** Require a fresh access token. */
@@ -141,11 +145,21 @@ export interface SocketAuthRecord<U = unknown> {
  */
 export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlewareOptions<U> = {}): PasetoSocketMiddlewareFunction {
   checkSocketMiddlewareOptions(options);
+  const source = serviceSource(options.auth);
+  if (source.ready) source.get();
+  return socketMiddlewareOn(source, options);
+}
+
+/**
+ * The middleware of validated `options` on a service source. Internal: the ready-made
+ * socket-controllers class passes a source that asks the container on every connection.
+ */
+export function socketMiddlewareOn<U>(source: ServiceSource, options: PasetoSocketMiddlewareOptions<U>): PasetoSocketMiddlewareFunction {
   const rules = resolveLiveSession(options.liveSession);
   const origins = resolveOrigins(options.allowedOrigins);
   const tracker = rules === undefined ? undefined : new LiveSessionTracker(rules, options.onError);
   const middleware = (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void => {
-    admit(socket, options, origins, tracker).then(
+    admit(source, socket, options, origins, tracker).then(
       () => next(),
       (error: unknown) => next(toSocketAuthError(error, socket, options)),
     )
@@ -157,8 +171,14 @@ export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlew
 }
 
 /** Async, so that a service that cannot be constructed is a rejection (a refusal), never a throw. */
-async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, origins: ReadonlySet<string> | undefined, tracker: LiveSessionTracker | undefined): Promise<void> {
-  await authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, origins, tracker);
+async function admit<U>(
+  source: ServiceSource,
+  socket: PasetoSocketLike,
+  options: PasetoSocketMiddlewareOptions<U>,
+  origins: ReadonlySet<string> | undefined,
+  tracker: LiveSessionTracker | undefined,
+): Promise<void> {
+  await authenticateWith(source.get(), socket, options, origins, tracker);
 }
 
 /**
@@ -168,7 +188,7 @@ async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewar
  * (`liveSession` is the middleware's).
  */
 export async function authenticateSocket<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
-  return authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, resolveOrigins(options.allowedOrigins), undefined);
+  return authenticateWith(serviceSource(options.auth).get(), socket, options, resolveOrigins(options.allowedOrigins), undefined);
 }
 
 async function authenticateWith<U>(

@@ -28,7 +28,8 @@ export const REQUIREMENT_CHECKS: Readonly<Record<string, OptionCheck>> = {
  */
 const MIDDLEWARE_CHECKS: Readonly<Record<string, OptionCheck>> = {
   ...REQUIREMENT_CHECKS,
-  auth: (value) => (typeof value === 'object' && value !== null && typeof (value as { authenticate?: unknown }).authenticate === 'function' ? undefined : 'must be a PasetoAuthService'),
+  // Checked by the service resolver, with the same message as the HTTP adapters.
+  auth: () => undefined,
   token: (value) => (typeof value === 'string' || typeof value === 'function' ? undefined : 'must be a token string or a function returning one'),
   optional: isBoolean,
   base64Encoded: isBoolean,

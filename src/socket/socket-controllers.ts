@@ -2,12 +2,14 @@ import { Service } from 'typedi';
 import { PasetoConfigError } from '../errors';
 import {
   pasetoSocketMiddleware,
+  socketMiddlewareOn,
   type PasetoSocketLike,
   type PasetoSocketMiddlewareFunction,
   type PasetoSocketMiddlewareOptions,
   type SocketAuthError,
 } from './middleware';
 import { checkSocketControllersMiddlewareOptions } from './options';
+import { serviceSource } from '../service-source';
 
 /** A namespace as socket-controllers' `@Middleware({ namespace })` takes it. */
 export type SocketControllersNamespace = string | RegExp | ReadonlyArray<string | RegExp>;
@@ -73,8 +75,9 @@ function requireSocketControllers(): SocketControllersModule {
  */
 @Service()
 export class PasetoSocketMiddleware implements PasetoSocketControllersMiddleware {
-  // Built per instance: the service is resolved on the first connection, not at import.
-  private readonly handler: PasetoSocketMiddlewareFunction = pasetoSocketMiddleware();
+  // The container is asked on every connection (it keeps its instance): this class is a container
+  // singleton that outlives a `Container.set(PasetoAuthService, …)` made after its first use.
+  private readonly handler: PasetoSocketMiddlewareFunction = socketMiddlewareOn(serviceSource(undefined, { cache: false }), {});
 
   /** Authenticates the socket; failures go to `next(err)`, never thrown. */
   use(socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void {
