@@ -325,9 +325,9 @@ for (const transport of TRANSPORTS) {
 
 describe('liveSession option validation', () => {
   it('defaults to expiry and revocation without rechecks; false or both rules off is off', () => {
-    expect(resolveLiveSession(undefined)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
-    expect(resolveLiveSession(true)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
-    expect(resolveLiveSession({ recheckIntervalMs: 5000 })).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: 5000 });
+    expect(resolveLiveSession(undefined)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined, warnBeforeMs: undefined });
+    expect(resolveLiveSession(true)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined, warnBeforeMs: undefined });
+    expect(resolveLiveSession({ recheckIntervalMs: 5000 })).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: 5000, warnBeforeMs: undefined });
     expect(resolveLiveSession(false)).to.equal(undefined);
     expect(resolveLiveSession({ expiry: false, revocation: false })).to.equal(undefined);
   });

@@ -24,7 +24,7 @@ export const REQUIREMENT_CHECKS: Readonly<Record<string, OptionCheck>> = {
 
 /**
  * The checks of every option of `pasetoSocketMiddleware`. Options with their own resolver
- * (`allowedOrigins`, `liveSession`) are only type-checked here and resolved by it.
+ * (`allowedOrigins`, `liveSession`, `events`) are only type-checked here and resolved by it.
  */
 const MIDDLEWARE_CHECKS: Readonly<Record<string, OptionCheck>> = {
   ...REQUIREMENT_CHECKS,
@@ -35,6 +35,7 @@ const MIDDLEWARE_CHECKS: Readonly<Record<string, OptionCheck>> = {
   base64Encoded: isBoolean,
   implicitAssertion: (value) => (typeof value === 'string' || value instanceof Uint8Array ? undefined : 'must be a string or a Uint8Array'),
   allowedOrigins: () => undefined,
+  events: () => undefined,
   userLoader: isFunction,
   onError: isFunction,
   liveSession: (value) => (typeof value === 'boolean' || isObject(value) === undefined ? undefined : 'must be true, false or an object'),
