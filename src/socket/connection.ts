@@ -2,7 +2,7 @@ import type { PasetoAuthService } from '../service';
 import { guardEvents, type ResolvedEventRules } from './events';
 import type { LiveSessionTracker } from './live-session';
 import { answerReauth, type ReauthRequirement } from './reauth';
-import { getRecord, isLiveSocket, type LiveSocket, type PasetoSocketLike } from './record';
+import { bindSocket, getRecord, isLiveSocket, type LiveSocket, type PasetoSocketLike } from './record';
 
 /** A socket.io namespace, as far as we use it. */
 interface LiveNamespace {
@@ -75,6 +75,7 @@ export class ConnectionHook<U> {
 
   private start(socket: LiveSocket, auth: PasetoAuthService): void {
     const { tracker, events, requirement } = this.setup;
+    bindSocket(socket, { auth, hasEnded: () => tracker?.hasEnded(socket) === true });
     answerReauth(socket, auth, requirement, tracker);
     if (events !== undefined) guardEvents(socket, auth, events, (target) => tracker?.hasEnded(target) === true);
     const token = getRecord(socket)?.token ?? null;

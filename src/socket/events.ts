@@ -33,7 +33,8 @@ export interface ResolvedEventRules {
   readonly prefixes: ReadonlyArray<readonly [string, SocketEventRule]>;
 }
 
-const RULE_CHECKS = { roles: REQUIREMENT_CHECKS.roles, anyRole: REQUIREMENT_CHECKS.anyRole, fresh: REQUIREMENT_CHECKS.fresh, type: REQUIREMENT_CHECKS.type };
+/** The checks of a rule's options. */
+export const SOCKET_EVENT_RULE_CHECKS = { roles: REQUIREMENT_CHECKS.roles, anyRole: REQUIREMENT_CHECKS.anyRole, fresh: REQUIREMENT_CHECKS.fresh, type: REQUIREMENT_CHECKS.type };
 
 /**
  * Validates option `events` when the middleware is created.
@@ -52,7 +53,7 @@ export function resolveEventRules(events: SocketEventRules | undefined): Resolve
       throw new PasetoConfigError(`events.${name}`, "must be an event name, or a prefix ending in '*' such as 'admin:*'");
     }
     if (name === SOCKET_REAUTH_EVENT) throw new PasetoConfigError(`events.${name}`, 'is answered by the middleware itself and cannot be guarded');
-    checkOptions(rule, RULE_CHECKS, `events.${name}.`);
+    checkOptions(rule, SOCKET_EVENT_RULE_CHECKS, `events.${name}.`);
     if (rule === undefined) throw new PasetoConfigError(`events.${name}`, 'must be a rule object such as { roles: [...] }');
     const frozen = Object.freeze({ ...rule });
     if (star < 0) exact.set(name, frozen);

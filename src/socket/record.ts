@@ -1,3 +1,4 @@
+import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import type { SocketHandshakeLike } from '../transport/socket';
 
@@ -37,6 +38,24 @@ export interface LiveSocket extends PasetoSocketLike {
 export function isLiveSocket(socket: PasetoSocketLike): socket is LiveSocket {
   const candidate = socket as Partial<Record<keyof LiveSocket, unknown>>;
   return ['emit', 'disconnect', 'once', 'on', 'use'].every((method) => typeof candidate[method as keyof LiveSocket] === 'function');
+}
+
+/** What per-event checks need of a connected socket's middleware: its service and whether its session is over. */
+export interface SocketBinding {
+  readonly auth: PasetoAuthService;
+  hasEnded(): boolean;
+}
+
+const bindings = new WeakMap<object, SocketBinding>();
+
+/** Binds a connected socket to the middleware that let it in (set when socket.io connects it). */
+export function bindSocket(socket: object, binding: SocketBinding): void {
+  bindings.set(socket, binding);
+}
+
+/** The binding of a socket, or `undefined` when no PASETO middleware let it in. */
+export function bindingOf(socket: object): SocketBinding | undefined {
+  return bindings.get(socket);
 }
 
 /** Key of our record on `socket.data`; namespaced so it cannot collide with the application's own fields. */
