@@ -17,6 +17,7 @@ import {
   type SocketExpiringData,
   type SocketReauthResult,
 } from '../../src/socket/names';
+import { keepSocketAuthenticated } from '../../src/socket/client';
 import { REAUTH_BURST, REAUTH_REFILL_MS, SOCKET_REAUTH_ACK_REQUIRED_MESSAGE } from '../../src/socket/reauth';
 import { TestClock } from '../../src/testing/clock';
 import { closeClients, startServer, testService, tryConnect, TRANSPORTS, until, useClock, type ClientSet, type TestServer } from './helpers';
@@ -193,6 +194,33 @@ for (const transport of TRANSPORTS) {
       clock.set(secondEnd - 10_000);
       await until(() => warnings.length === 2, 'the warning of the new token');
       expect(warnings[1]).to.deep.equal({ expiresAt: new Date(secondEnd).toISOString() });
+    });
+
+    it('keepSocketAuthenticated (the client helper) re-authenticates on the warning: same socket id, new token, auth updated', async () => {
+      const server = await serve({ liveSession: { warnBeforeMs: 10_000 } });
+      const first = await auth.createAccessToken({ subject: 'alice', expiresIn: 60 });
+      const socket = await open(server, first);
+      const id = socket.id;
+      const results: SocketReauthResult[] = [];
+      let fresh = '';
+      const stop = keepSocketAuthenticated(
+        socket,
+        async () => {
+          fresh = await auth.createAccessToken({ subject: 'alice', expiresIn: 600 });
+          return fresh;
+        },
+        { onResult: (result) => results.push(result) },
+      );
+      clock.set((await deadlineOf(first)) - 10_000);
+      await until(() => results.length === 1, 'the re-authentication');
+      expect(results[0]).to.include({ ok: true });
+      expect(await me(socket)).to.include({ jti: await jtiOf(fresh) });
+      expect(socket.id).to.equal(id);
+      expect(socket.auth).to.deep.equal({ token: fresh });
+      // Past the first token's end the socket lives on.
+      clock.set((await deadlineOf(first)) + 1);
+      expect(await me(socket)).to.include({ subject: 'alice' });
+      stop();
     });
   });
 }
