@@ -137,6 +137,16 @@ for (const transport of TRANSPORTS) {
       await ending;
     });
 
+    it('in an optional namespace: an expired token is token_expired (never anonymity); an anonymous socket cannot re-authenticate', async () => {
+      const server = await serve({ optional: true });
+      const socket = await open(server, await auth.createAccessToken({ subject: 'alice' }));
+      const expired = await auth.createAccessToken({ subject: 'alice', expiresIn: new Date(Date.now() - 5000) });
+      expect(await reauth(socket, { token: expired })).to.deep.equal({ ok: false, code: 'token_expired', status: 401, message: ErrorMessages.expired });
+      const anonymous = await tryConnect(clients, server.url, '/', transport, {});
+      if (!anonymous.connected) return expect.fail('anonymous refused');
+      expect(await reauth(anonymous.socket, { token: await auth.createAccessToken({ subject: 'alice' }) })).to.include({ ok: false, code: 'subject_mismatch' });
+    });
+
     it('a re-auth packet without an acknowledgement is answered with paseto:event_refused and changes nothing', async () => {
       const server = await serve();
       const first = await auth.createAccessToken({ subject: 'alice' });

@@ -107,7 +107,9 @@ async function reauthenticate<U>(
   // As the handshake's `auth.token`: a bare token, or the `Bearer …` string of an HTTP client.
   const prefix = typeof value === 'string' && /^\s*bearer\s/i.test(value) ? 'Bearer' : null;
   const token = readPrefixedToken(value, prefix, 'auth', 'token', (code, message) => auth.error(code, message));
-  const verified = await auth.authenticate(token, requirement);
+  // Never optional: an absent or undecodable token is a failure here, with its own code.
+  const { fresh, refreshToken, type, base64Encoded, implicitAssertion } = requirement;
+  const verified = await auth.authenticate(token, { fresh, refreshToken, type, base64Encoded, implicitAssertion });
   if (verified === null) throw auth.error('token_missing', ErrorMessages.tokenMissing);
   auth.checkRoles(verified, { all: requirement.roles, any: requirement.anyRole });
   const current = getRecord(socket)?.token ?? null;
