@@ -4,8 +4,8 @@ import { AuthPasetoError } from '../src/errors';
 import { MemoryDenylist } from '../src/denylist/memory';
 import type { DenylistStore, RevocableToken } from '../src/denylist/store';
 import type { PasetoAuthOptions } from '../src/config/options';
+import { LOCAL_KEY } from './helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 
 function service(options: PasetoAuthOptions = {}): PasetoAuthService {
   return new PasetoAuthService({ secretKey: LOCAL_KEY, denylistEnabled: true, ...options });
@@ -105,7 +105,7 @@ describe('PasetoAuthService revocation hooks', () => {
       const store: DenylistStore = {
         isRevoked: (token) => {
           asked += 1;
-          return revokedIds.has(token.jti);
+          return revokedIds.has(token.jti ?? '');
         },
         revoke: (jti) => {
           revokedIds.add(jti);

@@ -1,45 +1,18 @@
 import { expect } from 'chai';
 import { Container } from 'typedi';
 import { PASETO_CONFIG, PasetoAuthService } from '../src/service';
-import { AuthPasetoError, ErrorMessages, type AuthPasetoErrorCode } from '../src/errors';
+import { AuthPasetoError, ErrorMessages, PasetoConfigError } from '../src/errors';
+import { TestClock } from '../src/testing/clock';
 import { generateKeys } from '../src/keys/generate';
 import { encodeToken } from '../src/tokens/protocol';
 import { KeyRing } from '../src/keys/key-ring';
 import type { DenylistStore, RevocableToken } from '../src/denylist/store';
 import type { PasetoAuthOptions, PasetoPurpose, PasetoVersion } from '../src/config/options';
+import { LOCAL_KEY, expectCode, failure } from './helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 
 function service(options: PasetoAuthOptions = {}): PasetoAuthService {
   return new PasetoAuthService({ secretKey: LOCAL_KEY, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<AuthPasetoError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(AuthPasetoError);
-    return error as AuthPasetoError;
-  }
-  throw new Error('expected a failure');
-}
-
-async function expectCode(promise: Promise<unknown>, code: AuthPasetoErrorCode, message?: string): Promise<AuthPasetoError> {
-  const error = await failure(promise);
-  expect(error.code).to.equal(code);
-  if (message !== undefined) expect(error.message).to.equal(message);
-  return error;
-}
-
-/** Runs `run` with the service's clock (Date.now) reading `ms`, then puts the clock back. */
-async function atTime<T>(ms: number, run: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => ms;
-  try {
-    return await run();
-  } finally {
-    Date.now = realNow;
-  }
 }
 
 function keysFor(version: PasetoVersion, purpose: PasetoPurpose): PasetoAuthOptions {
@@ -202,12 +175,14 @@ describe('PasetoAuthService', () => {
     });
 
     it('leeway to the second: expired 1 s ago passes with 2 s of leeway, fails without, and 2 s later fails', async () => {
-      const t0 = Math.floor(Date.now() / 1000) * 1000;
-      const token = await atTime(t0, () => service().createAccessToken({ subject: 'a', expiresIn: 0 }));
-      const lenient = service({ decodeLeeway: 2, verifiedTokenCacheSize: 0 });
-      expect((await atTime(t0 + 1000, () => lenient.verifyToken(token))).subject).to.equal('a');
-      await atTime(t0 + 1000, () => expectCode(service().verifyToken(token), 'token_expired'));
-      await atTime(t0 + 2001, () => expectCode(lenient.verifyToken(token), 'token_expired'));
+      const clock = new TestClock(Date.UTC(2030, 0, 1));
+      const token = await service({ clock }).createAccessToken({ subject: 'a', expiresIn: 0 });
+      const lenient = service({ decodeLeeway: 2, verifiedTokenCacheSize: 0, clock });
+      clock.advance(1000);
+      expect((await lenient.verifyToken(token)).subject).to.equal('a');
+      await expectCode(service({ clock }).verifyToken(token), 'token_expired');
+      clock.advance(1001);
+      await expectCode(lenient.verifyToken(token), 'token_expired');
     });
 
     it('token_not_active for a token whose nbf is ahead, honouring leeway', async () => {
@@ -336,12 +311,47 @@ describe('PasetoAuthService', () => {
     });
   });
 
+  describe('clock option', () => {
+    it('a test clock drives iat, exp and expiry, with no real waiting', async () => {
+      const start = Date.UTC(2031, 5, 1, 8, 0, 0);
+      const clock = new TestClock(start);
+      const auth = service({ clock });
+      expect(auth.clock).to.equal(clock);
+      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 60 });
+      const verified = await auth.verifyToken(token);
+      expect(verified.claims.iat).to.equal('2031-06-01T08:00:00Z');
+      expect(verified.expiresAt?.getTime()).to.equal(start + 60_000);
+      clock.advance(60_000);
+      expect((await auth.verifyToken(token)).subject).to.equal('a');
+      clock.advance(1);
+      await expectCode(auth.verifyToken(token), 'token_expired', ErrorMessages.expired);
+    });
+
+    it('the default in-memory denylist forgets a revocation on the service clock', async () => {
+      const clock = new TestClock(Date.UTC(2031, 5, 1));
+      const auth = service({ clock, denylistEnabled: true, decodeLeeway: 10 });
+      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 5 });
+      const verified = await auth.verifyToken(token);
+      await auth.revokeToken(verified);
+      clock.advance(15_000);
+      expect(await auth.isRevoked(verified)).to.equal(true);
+      clock.advance(1);
+      expect(await auth.isRevoked(verified)).to.equal(false);
+    });
+
+    it('refuses a value that is no clock, naming the field', () => {
+      expect(() => service({ clock: { now: 5 } as never })).to.throw(PasetoConfigError, 'clock');
+    });
+  });
+
   describe('denylist', () => {
     it('keeps a revocation through the leeway after exp, while the token would still verify', async () => {
-      const auth = service({ denylistEnabled: true, decodeLeeway: 30 });
+      const clock = new TestClock();
+      const auth = service({ denylistEnabled: true, decodeLeeway: 30, clock });
       const token = await auth.createAccessToken({ subject: 'a', expiresIn: 2 });
       await auth.revokeToken(token);
-      await atTime(Date.now() + 10_000, () => expectCode(auth.verifyToken(token), 'token_revoked'));
+      clock.advance(10_000);
+      await expectCode(auth.verifyToken(token), 'token_revoked');
     });
 
     it('revokes tokens made with an implicit assertion or base64, and refuses to revoke a token without jti', async () => {
@@ -359,7 +369,7 @@ describe('PasetoAuthService', () => {
         caught = error;
       }
       expect(caught).to.be.instanceOf(TypeError);
-      expect((await auth.verifyToken(foreign)).jti).to.equal('');
+      expect((await auth.verifyToken(foreign)).jti).to.equal(null);
     });
 
     it('revokes access and refresh tokens; denylistTokenChecks limits what is checked', async () => {
@@ -374,7 +384,7 @@ describe('PasetoAuthService', () => {
 
     it('is not consulted when denylistEnabled is false, and revoking then is a configuration error', async () => {
       const calls: string[] = [];
-      const store: DenylistStore = { isRevoked: (token) => (calls.push(token.jti), true), revoke: () => undefined };
+      const store: DenylistStore = { isRevoked: (token) => (calls.push(token.jti ?? ''), true), revoke: () => undefined };
       const auth = service({ denylist: store });
       expect((await auth.verifyToken(await auth.createAccessToken({ subject: 'a' }))).subject).to.equal('a');
       expect(calls).to.deep.equal([]);
@@ -390,7 +400,7 @@ describe('PasetoAuthService', () => {
     it('works with an async store and an async tokenInDenylistLoader', async () => {
       const revoked = new Map<string, Date | null>();
       const store: DenylistStore = {
-        isRevoked: async (token: RevocableToken) => revoked.has(token.jti),
+        isRevoked: async (token: RevocableToken) => revoked.has(token.jti ?? ''),
         revoke: async (jti, expiresAt) => void revoked.set(jti, expiresAt),
       };
       const loaderSeen: string[] = [];
@@ -402,7 +412,7 @@ describe('PasetoAuthService', () => {
       const token = await auth.createAccessToken({ subject: 'a' });
       const verified = await auth.verifyToken(token);
       await auth.revokeToken(token);
-      expect(revoked.get(verified.jti)?.getTime()).to.equal(verified.expiresAt?.getTime());
+      expect(revoked.get(verified.jti ?? '')?.getTime()).to.equal(verified.expiresAt?.getTime());
       await expectCode(auth.verifyToken(token), 'token_revoked');
       await expectCode(auth.verifyToken(await auth.createAccessToken({ subject: 'b', userClaims: { banned: true } })), 'token_revoked');
       expect(loaderSeen).to.include('access');
@@ -436,10 +446,12 @@ describe('PasetoAuthService', () => {
     });
 
     it('re-checks expiry on a hit', async () => {
-      const auth = service();
+      const clock = new TestClock();
+      const auth = service({ clock });
       const token = await auth.createAccessToken({ subject: 'a', expiresIn: 1 });
       await auth.verifyToken(token);
-      await atTime(Date.now() + 5_000, () => expectCode(auth.verifyToken(token), 'token_expired'));
+      clock.advance(5_000);
+      await expectCode(auth.verifyToken(token), 'token_expired');
     });
 
     it('does not let a hit skip the implicit assertion', async () => {

@@ -1,5 +1,3 @@
-import { HttpError } from 'routing-controllers';
-
 /**
  * Stable, machine-readable codes of every authentication failure (DESIGN §3).
  * Clients may branch on these; messages may be reworded, codes never are.
@@ -94,33 +92,37 @@ export interface AuthPasetoErrorBody {
 }
 
 /**
- * The one error class of every authentication failure. It is an `HttpError`, so
- * routing-controllers renders it with its own status; its message never holds a token or a URL.
+ * The one error class of every authentication failure. Framework-free: routing-controllers (and
+ * express' own handler, through `status`) render it by its `httpCode` and `toJSON()`, so a
+ * Socket.IO-only application needs no HTTP framework. Its message never holds a token or a URL.
  * It captures no stack frames (`stack` is its name and message): a refusal is an expected
  * outcome, and a flood of forged tokens must not pay for traces.
  */
-export class AuthPasetoError extends HttpError {
+export class AuthPasetoError extends Error {
+  /** The HTTP status (the status configured for {@link code}, see the `statusCodes` option). */
+  readonly httpCode: number;
   /** Stable machine-readable code, see {@link AuthPasetoErrorCode}. */
   readonly code: AuthPasetoErrorCode;
 
   /**
    * @param code - the stable code
-   * @param message - the human-readable message (DESIGN §3)
+   * @param message - the human-readable message
    * @param status - the HTTP status; defaults to the code's default status
    */
   constructor(code: AuthPasetoErrorCode, message: string, status: number = DEFAULT_STATUS_CODES[code]) {
     // An expected refusal, not a bug: its code says what happened and frames would say nothing.
-    // Capturing them (and HttpError formats a second stack string eagerly) cost ten times the rest
-    // of the error, paid on every forged token of a flood; so none are captured.
+    // Capturing them cost ten times the rest of the error, paid on every forged token of a flood;
+    // so none are captured.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(status, message);
+      super(message);
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'AuthPasetoError';
+    this.httpCode = status;
     this.code = code;
     this.stack = `${this.name}: ${this.message}`;
   }

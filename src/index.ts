@@ -2,13 +2,13 @@
 import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export { configurePaseto } from './configure';
+export type { PasetoClock } from './clock';
 export type { PasetoAuthSource } from './service-source';
 export {
   AuthPasetoError,
   PasetoConfigError,
   ErrorMessages,
   DEFAULT_STATUS_CODES,
-  AUTH_PASETO_ERROR_CODES,
   isAuthPasetoError,
   type AuthPasetoErrorCode,
   type AuthPasetoErrorBody,
@@ -72,9 +72,9 @@ export {
   type PasetoSocketControllersMiddlewareClass,
   type SocketControllersNamespace,
 } from './socket/socket-controllers';
-export { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from './transport/socket';
+export type { SocketHandshakeLike, SocketTokenLookupOptions } from './transport/socket';
 export { PasetoRequired, FreshTokenRequired, RefreshTokenRequired, PasetoOptional, Auth, type PasetoRouteDecorator } from './http/decorators';
-export { pasetoRequirement, isPasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
+export { pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';
 export {
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
@@ -91,7 +91,6 @@ export { withPasetoSecurity, type OpenApiDocumentLike, type PasetoOpenApiOptions
 export {
   pasetoErrorHandler,
   pasetoErrorOverridingMap,
-  wwwAuthenticateValue,
   type PasetoErrorHandlerOptions,
   type PasetoErrorRequestHandler,
   type HttpResponseLike,

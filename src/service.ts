@@ -1,15 +1,18 @@
 import { Inject, Service, Token } from 'typedi';
-import { AuthPasetoError, ErrorMessages, isAuthPasetoError, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
+import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
-import { MAX_LIFETIME_SECONDS } from './config/schema';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
-import { decodeToken, encodeToken } from './tokens/protocol';
-import { audienceMatches, buildClaims, checkClaimsInput, deepFreeze, issuesCsrfClaim, parseTime } from './tokens/claims';
-import { assertionBytes, decodeFooter, encodeFooter } from './tokens/footer';
+import { issueToken } from './tokens/issue';
+import { TokenFailure } from './tokens/failure';
+import { openToken, unwrapToken } from './tokens/open';
+import { checkTimes, checkTokenType, validateClaims, type ClaimsRequirement } from './tokens/validate';
+import { assertionBytes, decodeFooter } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { MemoryDenylist } from './denylist/memory';
+import { askDenylist } from './denylist/ask';
+import { systemClock, type PasetoClock } from './clock';
 import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
 import type {
   AuthenticateOptions,
@@ -37,9 +40,6 @@ const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPa
   'invalid_audience',
 ]);
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
 
 /**
  * Creates, verifies and revokes PASETO tokens: the one façade the HTTP and Socket.IO adapters call.
@@ -50,10 +50,13 @@ const encoder = new TextEncoder();
 export class PasetoAuthService {
   /** The options with every default filled in. */
   readonly config: ResolvedPasetoConfig;
+  /** The time source of token times, the cache, the default denylist and live-session timers (option `clock`). */
+  readonly clock: PasetoClock;
   readonly #keyRing: KeyRing;
   readonly #denylist: DenylistStore;
   readonly #denylistLoader: TokenInDenylistLoader | undefined;
   readonly #cache: VerifiedTokenCache;
+  readonly #claimRules: ClaimsRequirement;
   readonly #useKid: boolean;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
   readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
@@ -61,11 +64,19 @@ export class PasetoAuthService {
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
+    this.clock = options.clock ?? systemClock;
     this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
     this.#useKid = options.keys !== undefined;
-    this.#denylist = options.denylist ?? new MemoryDenylist();
+    this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
     this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#claimRules = Object.freeze({
+      leewayMs: this.config.decodeLeeway * 1000,
+      issuer: this.config.decodeIssuer,
+      audience: this.config.decodeAudience,
+      requireExpiry: this.config.requireExpiry,
+      requireJti: this.config.requireJti,
+    });
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -89,7 +100,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError with the code of the first failed check
    */
   async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<VerifiedToken> {
-    return this.verifyNow(token, options);
+    return this.#asAuthError(() => this.#verify(token, options));
   }
 
   /**
@@ -102,26 +113,28 @@ export class PasetoAuthService {
 
   /**
    * {@link authenticate} for the adapters' hot path: it answers synchronously (a value, or a
-   * thrown {@link AuthPasetoError}) unless a denylist store has to be waited for.
+   * thrown {@link AuthPasetoError}) unless a denylist store has to be waited for. Not public API.
    * @internal
    */
   authenticateNow(token: string | undefined, options: AuthenticateOptions = {}): MaybePromise<VerifiedToken | null> {
-    this.checkRequirement(options);
-    if (token === undefined || token === '') {
-      if (options.optional) return null;
-      throw this.error('token_missing', ErrorMessages.tokenMissing);
-    }
-    const anonymousIfOptional = (error: unknown): null => {
-      if (options.optional && isAuthPasetoError(error) && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
-      throw error;
-    };
-    let verified: MaybePromise<VerifiedToken>;
-    try {
-      verified = this.verifyNow(token, options);
-    } catch (error) {
-      return anonymousIfOptional(error);
-    }
-    return verified instanceof Promise ? verified.catch(anonymousIfOptional) : verified;
+    return this.#asAuthError(() => {
+      if (token === undefined || token === '') {
+        checkRequirement(options);
+        if (options.optional) return null;
+        throw new TokenFailure('token_missing', ErrorMessages.tokenMissing);
+      }
+      const anonymousIfOptional = (error: unknown): null => {
+        if (options.optional && error instanceof TokenFailure && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
+        throw error;
+      };
+      let verified: MaybePromise<VerifiedToken>;
+      try {
+        verified = this.#verify(token, options);
+      } catch (error) {
+        return anonymousIfOptional(error);
+      }
+      return isPromiseLike(verified) ? Promise.resolve(verified).catch(anonymousIfOptional) : verified;
+    });
   }
 
   /** The roles of a token: its `rolesClaim` as a list, or a space-separated string split (as OAuth `scope`). */
@@ -158,9 +171,9 @@ export class PasetoAuthService {
     if (!this.config.denylistEnabled) {
       throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
     }
-    const verified = typeof token === 'string' ? this.open(token, options).verified : token;
-    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart: revoking '' would revoke them all.
-    if (verified.jti === '') throw new TypeError('cannot revoke a token without a jti claim');
+    const verified = typeof token === 'string' ? this.#asAuthError(() => this.#open(token, options)).verified : token;
+    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart from one another.
+    if (verified.jti === null) throw new TypeError('cannot revoke a token without a jti claim');
     // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
     const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
     try {
@@ -209,12 +222,29 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
    */
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return this.isRevocationChecked(token) && this.askDenylist(token);
+    return this.isRevocationChecked(token) && this.#asAuthError(() => askDenylist(this.#denylist, this.#denylistLoader, token));
   }
 
-  /** An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`). */
+  /**
+   * An {@link AuthPasetoError} with the status configured for its code (option `statusCodes`): the
+   * one place a failure becomes an error with a status, for the service and its adapters alike.
+   */
   error(code: AuthPasetoErrorCode, message: string): AuthPasetoError {
     return new AuthPasetoError(code, message, this.config.statusCodes[code]);
+  }
+
+  /** Runs `run`, turning a {@link TokenFailure} it throws or rejects with into {@link error}. */
+  #asAuthError<T>(run: () => T): T {
+    const convert = (failure: unknown): never => {
+      throw failure instanceof TokenFailure ? this.error(failure.code, failure.message) : failure;
+    };
+    let result: T;
+    try {
+      result = run();
+    } catch (failure) {
+      return convert(failure);
+    }
+    return (isPromiseLike(result) ? Promise.resolve(result).catch(convert) : result) as T;
   }
 
   /** PASERK ids of the configured keys, the signing key first. */
@@ -225,23 +255,7 @@ export class PasetoAuthService {
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
     if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
     const key = this.signingKey(options.purpose);
-    const now = Date.now();
-    const input = {
-      subject: options.subject,
-      type,
-      fresh,
-      now,
-      expiresAt: this.expiryOf(type, options.expiresIn, now),
-      issuer: options.issuer ?? this.config.encodeIssuer,
-      audience: options.audience,
-      userClaims: options.userClaims,
-      csrf: issuesCsrfClaim(this.config),
-    };
-    checkClaimsInput(input);
-    const payload = encoder.encode(JSON.stringify(buildClaims(input)));
-    const footer = encodeFooter(options.footer, this.#useKid ? key.kid : undefined);
-    const token = encodeToken(key, payload, footer, assertionBytes(options.implicitAssertion));
-    return options.base64Encode ? Buffer.from(token, 'utf8').toString('base64') : token;
+    return issueToken(type, options, fresh, { key, config: this.config, now: this.clock.now(), withKid: this.#useKid });
   }
 
   private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
@@ -254,167 +268,54 @@ export class PasetoAuthService {
     return key;
   }
 
-  private expiryOf(type: string, expiresIn: number | Date | false | undefined, now: number): number | null {
-    if (expiresIn === false) return null;
-    if (expiresIn !== undefined) {
-      const at = expiresIn instanceof Date ? expiresIn.getTime() : typeof expiresIn === 'number' ? now + expiresIn * 1000 : Number.NaN;
-      // Within a century either way: beyond that it is a mistake, and far enough it is no date at all.
-      if (!(Math.abs(at - now) <= MAX_LIFETIME_SECONDS * 1000)) {
-        throw new TypeError('expiresIn must be seconds or a valid Date within a century from now, or false');
-      }
-      return at;
-    }
-    const lifetime =
-      type === 'access' ? this.config.accessTokenExpires : type === 'refresh' ? this.config.refreshTokenExpires : this.config.otherTokenExpires;
-    return lifetime === false ? null : now + lifetime * 1000;
-  }
-
-  private checkRequirement(options: VerifyTokenOptions): void {
-    if (options.fresh && options.refreshToken) throw this.error('invalid_argument', ErrorMessages.freshAndRefresh);
-  }
-
   /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
-  private open(token: string, options: VerifyTokenOptions): CachedVerification {
-    if (typeof token !== 'string' || token === '') throw this.error('token_missing', ErrorMessages.tokenMissing);
-    // Before any decoding (base64, footer, JSON) and before the cache: forged megabytes cost nothing.
-    const maxLength = options.base64Encoded ? Math.ceil(this.config.maxTokenLength / 3) * 4 : this.config.maxTokenLength;
-    if (token.length > maxLength) throw this.error('invalid_token', ErrorMessages.tooLong);
-    const paseto = options.base64Encoded ? this.fromBase64(token) : token;
+  #open(token: string, options: VerifyTokenOptions): CachedVerification {
+    const paseto = unwrapToken(token, this.config.maxTokenLength, options.base64Encoded === true);
     const assertion = assertionBytes(options.implicitAssertion);
-    const now = Date.now();
-    const leewayMs = this.config.decodeLeeway * 1000;
-    let entry = this.#cache.get(paseto, assertion, now, leewayMs);
-    if (entry === undefined) {
-      entry = this.decode(paseto, assertion);
-      this.checkTimes(entry, now, leewayMs);
-      this.#cache.set(paseto, entry);
-    } else {
-      this.checkTimes(entry, now, leewayMs);
+    const now = this.clock.now();
+    const rules = this.#claimRules;
+    const cached = this.#cache.get(paseto, assertion, now, rules.leewayMs);
+    if (cached !== undefined) {
+      checkTimes(cached.expiresAt, cached.notBefore, now, rules.leewayMs);
+      return cached;
     }
-    return entry;
-  }
-
-  private fromBase64(token: string): string {
-    if (!BASE64.test(token)) throw this.error('invalid_token', ErrorMessages.invalidBase64);
-    try {
-      return utf8.decode(Buffer.from(token, 'base64'));
-    } catch {
-      throw this.error('invalid_token', ErrorMessages.invalidBase64);
-    }
-  }
-
-  private decode(token: string, assertion: Uint8Array): CachedVerification {
-    let decoded;
-    try {
-      decoded = decodeToken(this.#keyRing, token, assertion);
-    } catch (error) {
-      if (isAuthPasetoError(error)) throw this.error(error.code, error.message);
-      throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    }
-    let claims: unknown;
-    try {
-      claims = JSON.parse(utf8.decode(decoded.payload));
-    } catch {
-      throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    }
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    const record = claims as Record<string, unknown>;
-    const expiresAt = parseTime(record.exp);
-    const notBefore = parseTime(record.nbf);
-    if (Number.isNaN(expiresAt) || Number.isNaN(notBefore)) throw this.error('invalid_token', ErrorMessages.invalidFormat);
-    if (expiresAt === undefined && this.config.requireExpiry) throw this.error('invalid_token', ErrorMessages.expiryMissing);
-    const subject = record.sub;
-    if (!(typeof subject === 'string' && subject !== '') && !(typeof subject === 'number' && Number.isSafeInteger(subject))) {
-      throw this.error('invalid_token', ErrorMessages.subjectMissing);
-    }
-    const jti = typeof record.jti === 'string' ? record.jti : '';
-    if (jti === '' && this.config.requireJti) throw this.error('invalid_token', ErrorMessages.jtiMissing);
-    this.checkIssuer(record.iss);
-    this.checkAudience(record.aud);
+    const { decoded, claims } = openToken(this.#keyRing, paseto, assertion);
+    const valid = validateClaims(claims, rules, now);
     const verified: VerifiedToken = Object.freeze({
-      token,
-      claims: deepFreeze(record),
-      subject,
-      jti,
-      type: typeof record.type === 'string' ? record.type : 'None',
-      fresh: record.fresh === true,
+      token: paseto,
+      claims: valid.claims,
+      subject: valid.subject,
+      jti: valid.jti,
+      type: valid.type,
+      fresh: valid.fresh,
       footer: decodeFooter(decoded.footer),
       purpose: decoded.purpose,
       version: decoded.version,
       kid: decoded.key.kid,
-      expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
+      expiresAt: valid.expiresAt === undefined ? null : new Date(valid.expiresAt),
     });
-    return { verified, assertion, expiresAt, notBefore };
-  }
-
-  private checkTimes(entry: CachedVerification, now: number, leewayMs: number): void {
-    if (entry.expiresAt !== undefined && now > entry.expiresAt + leewayMs) throw this.error('token_expired', ErrorMessages.expired);
-    if (entry.notBefore !== undefined && now + leewayMs < entry.notBefore) throw this.error('token_not_active', ErrorMessages.notActive);
-  }
-
-  private checkIssuer(iss: unknown): void {
-    const accepted = this.config.decodeIssuer;
-    if (accepted === undefined) return;
-    if (iss === undefined) throw this.error('invalid_issuer', ErrorMessages.issuerMissing);
-    if (typeof iss !== 'string' || !accepted.includes(iss)) throw this.error('invalid_issuer', ErrorMessages.issuerInvalid);
-  }
-
-  /** A token naming an audience is only for services that name theirs (as JWT's `aud` rule). */
-  private checkAudience(aud: unknown): void {
-    const accepted = this.config.decodeAudience;
-    if (accepted === undefined) {
-      if (aud !== undefined) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
-      return;
-    }
-    if (!audienceMatches(aud, accepted)) throw this.error('invalid_audience', ErrorMessages.audienceInvalid);
-  }
-
-  /** `undefined` when the denylist does not apply, so the hot path takes no extra tick. */
-  /** Verification after the requirement: synchronous unless the denylist store answers with a promise. */
-  private verifyNow(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
-    this.checkRequirement(options);
-    const { verified } = this.open(token, options);
-    const finish = (revoked: boolean): VerifiedToken => {
-      if (revoked) throw this.error('token_revoked', ErrorMessages.revoked);
-      this.checkType(verified, options);
-      return verified;
-    };
-    return this.isRevocationChecked(verified) ? andThen(this.askDenylist(verified), finish) : finish(false);
+    const entry: CachedVerification = { verified, assertion, expiresAt: valid.expiresAt, notBefore: valid.notBefore };
+    this.#cache.set(paseto, entry);
+    return entry;
   }
 
   /**
-   * The store, then the loader; either may answer now or later. Any failure fails closed, and so
-   * does an answer that is not a boolean (`1` from a Redis `EXISTS`, `undefined` from a forgotten
-   * `return`): a store that cannot say `true` or `false` is broken, not "not revoked".
+   * Open → validate (cached) → denylist → type and freshness: synchronous unless the denylist
+   * store answers with a promise. Throws {@link TokenFailure}.
    */
-  private askDenylist(token: RevocableToken): MaybePromise<boolean> {
-    const unavailable = (): never => {
-      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+  #verify(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
+    checkRequirement(options);
+    const { verified } = this.#open(token, options);
+    const finish = (revoked: boolean): VerifiedToken => {
+      if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
+      checkTokenType(verified, options);
+      return verified;
     };
-    const boolean = (answer: unknown): boolean => (typeof answer === 'boolean' ? answer : unavailable());
-    try {
-      const loader = this.#denylistLoader;
-      const answer = andThen(andThen<unknown, boolean>(this.#denylist.isRevoked(token), boolean), (revoked) =>
-        revoked || loader === undefined ? revoked : andThen<unknown, boolean>(loader(token), boolean),
-      );
-      return isPromiseLike(answer) ? Promise.resolve(answer).then((revoked) => revoked, unavailable) : answer;
-    } catch {
-      return unavailable();
-    }
+    return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
   }
+}
 
-  private checkType(verified: VerifiedToken, options: VerifyTokenOptions): void {
-    // A token without a type claim (made elsewhere) reads "... but none provided".
-    const actual = typeof verified.claims.type === 'string' ? verified.type : 'none';
-    if (options.refreshToken) {
-      if (actual !== 'refresh') throw this.error('wrong_token_type', `Refresh token required but ${actual} provided`);
-      return;
-    }
-    const expected = options.type ?? 'access';
-    if (actual !== expected) {
-      const message = expected === 'access' ? `Access token required but ${actual} provided` : `${expected} token required but ${actual} provided`;
-      throw this.error('wrong_token_type', message);
-    }
-    if (options.fresh && !verified.fresh) throw this.error('fresh_token_required', ErrorMessages.notFresh);
-  }
+/** `fresh` and `refreshToken` together ask for two different tokens: the caller's mistake. */
+function checkRequirement(options: VerifyTokenOptions): void {
+  if (options.fresh && options.refreshToken) throw new TokenFailure('invalid_argument', ErrorMessages.freshAndRefresh);
 }

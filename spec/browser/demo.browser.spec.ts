@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../demo/helpers';
 import { TestClock } from '../../src/testing/clock';
-import { useClock } from '../socket/helpers';
 import { getSocketAuth } from '../../src/socket/middleware';
 
 /** Debian's chromium package; playwright-core never downloads a browser here. */
@@ -40,10 +39,9 @@ describe('demo in a real browser (headless Chromium)', function () {
       console.warn(`\n${'!'.repeat(100)}\n!!! SKIPPING THE BROWSER END-TO-END TEST: ${reason}\n${'!'.repeat(100)}\n`);
       this.skip();
     }
-    demo = await startDemo();
-    // The demo's service reads time from this clock (live-session timers), so the session warning
-    // is reached without waiting. TEMPORARY helper until the service takes option `clock`.
-    useClock(demo.auth, clock);
+    // The demo's service reads time from this clock (token times, live-session timers), so the
+    // session warning is reached without waiting.
+    demo = await startDemo({ paseto: { clock } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));

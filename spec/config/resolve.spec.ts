@@ -7,8 +7,8 @@ import { PasetoConfigError } from '../../src/errors';
 import { DEFAULTS } from '../../src/config/resolve';
 import { generateKeys } from '../../src/keys/generate';
 import type { PasetoAuthOptions } from '../../src/config/options';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 
 function configError(options: unknown): PasetoConfigError {
   try {
@@ -44,6 +44,25 @@ describe('configuration', () => {
     expect(config.statusCodes.bad_header).to.equal(400);
     expect(Object.isFrozen(config)).to.equal(true);
     expect(DEFAULTS.headerType).to.equal('Bearer');
+  });
+
+  it('declares each option once: DEFAULTS is what an empty configuration resolves to', () => {
+    const { config } = new PasetoAuthService({ secretKey: LOCAL_KEY });
+    for (const [name, value] of Object.entries(DEFAULTS)) expect(config[name as keyof typeof config], name).to.deep.equal(value);
+    expect(Object.keys(config).filter((name) => !Object.hasOwn(DEFAULTS, name))).to.have.members([
+      'encodeIssuer',
+      'decodeIssuer',
+      'decodeAudience',
+      'requireJti',
+      'cookieDomain',
+      'cookieMaxAge',
+    ]);
+  });
+
+  it('refuses null for an option that has no null meaning, naming it (undefined means not given)', () => {
+    expect(() => new PasetoAuthService({ secretKey: LOCAL_KEY, decodeLeeway: null as unknown as number })).to.throw(PasetoConfigError, 'decodeLeeway');
+    expect(() => new PasetoAuthService({ secretKey: LOCAL_KEY, tokenLocation: null as unknown as [] })).to.throw(PasetoConfigError, 'tokenLocation');
+    expect(new PasetoAuthService({ secretKey: LOCAL_KEY, decodeLeeway: undefined, jsonType: null }).config.decodeLeeway).to.equal(0);
   });
 
   it('keeps headerType null (bare tokens) and list options as given', () => {

@@ -7,8 +7,8 @@ import { PasetoAuthService } from '../../src/service';
 import { AuthPasetoError, PasetoConfigError } from '../../src/errors';
 import { boundedRedisClient, requireRedisServer, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { eventually } from '../helpers/fleet';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const HOUR = 3_600_000;
 
 const token = (jti: string, claims: Record<string, unknown> = {}): RevocableToken => ({ jti, type: 'access', expiresAt: null, claims });

@@ -8,9 +8,10 @@ import swaggerUi from 'swagger-ui-express';
 import { Container } from 'typedi';
 import type { HttpTokenLocation, PasetoAuthOptions } from '../../src/config/options';
 import { PasetoConfigError } from '../../src/errors';
-import { pasetoAuthorizationChecker } from '../../src/http/checkers';
 import { FreshTokenRequired, PasetoOptional, PasetoRequired, RefreshTokenRequired } from '../../src/http/decorators';
 import { withPasetoSecurity, type OpenApiDocumentLike } from '../../src/http/openapi';
+import { withPaseto } from '../../src/http/with-paseto';
+import { configurePaseto } from '../../src/configure';
 import { startDemo } from '../demo/helpers';
 import { PASETO_CONFIG } from '../../src/service';
 import { EXPRESS_MAJORS, LOCAL_KEY, client, makeApp, makeService } from './helpers';
@@ -409,40 +410,49 @@ describe('OpenAPI: withPasetoSecurity', () => {
   });
 
   describe('README: OpenAPI', () => {
-    // The README's AccountController is the quick start's; this one has a route of each kind.
     @JsonController('/oas-readme')
     class AccountController {
       @Get('/me')
       @Authorized()
-      me(): { ok: true } {
+      me() {
         return { ok: true };
       }
 
       @Get('/hello')
-      hello(): { ok: true } {
+      hello() {
         return { ok: true };
       }
     }
-
-    afterEach(() => Container.reset());
 
     // The README's getMetadataArgsStorage(), as an app holding only this controller has it: a test
     // run loads every spec's controllers (some deliberately half-decorated, which
     // routing-controllers-openapi cannot document).
     const getMetadataArgsStorage = (): ReturnType<typeof storageOf> => storageOf([AccountController]);
 
-    it('serves the document with the routes secured, and Swagger UI from the package', async () => {
-      Container.set(PASETO_CONFIG, { secretKey: LOCAL_KEY });
+    function createApp() {
+      configurePaseto({ secretKey: process.env.PASETO_SECRET_KEY });
       const app = express();
-      app.set('env', 'test'); // finalhandler logs every error's stack otherwise
-      useExpressServer(app, { controllers: [AccountController], development: false, authorizationChecker: pasetoAuthorizationChecker() });
-      // in createApp(), after useExpressServer(...):
+      useExpressServer(app, withPaseto({ controllers: [AccountController] }));
       const spec = routingControllersToSpec(getMetadataArgsStorage(), {}, { info: { title: 'My API', version: '1.0.0' } });
       const openApi = withPasetoSecurity(spec, { controllers: [AccountController] });
       app.get('/openapi.json', (_request, response) => {
         response.json(openApi);
       });
       app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi));
+      return app;
+    }
+
+    beforeEach(() => {
+      process.env.PASETO_SECRET_KEY = LOCAL_KEY;
+    });
+    afterEach(() => {
+      delete process.env.PASETO_SECRET_KEY;
+      Container.remove(PASETO_CONFIG);
+      Container.reset();
+    });
+
+    it('serves the document with the routes secured, and Swagger UI from the package', async () => {
+      const app = createApp();
 
       const document = (await client(app).get('/openapi.json').expect(200)).body as Document;
       expect(document.paths['/oas-readme/me'].get.security).to.deep.equal([{ PasetoBearer: [] }]);

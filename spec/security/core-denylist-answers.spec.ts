@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import { AuthPasetoError } from '../../src/errors';
 import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from '../../src/denylist/store';
 import { PasetoAuthService } from '../../src/service';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 /** Answers a boolean-typed API could still receive from JavaScript callers or loose clients. */
 const NOT_BOOLEANS: readonly unknown[] = [1, 0, 'yes', '', 'false', undefined, null, {}, [], Number.NaN];
 

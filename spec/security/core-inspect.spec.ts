@@ -75,7 +75,7 @@ for (const [name, makeStore] of [
         const revoked = await auth.createRefreshToken({ subject: SUBJECT, purpose });
         const { jti: revokedJti } = await auth.verifyToken(revoked, { refreshToken: true });
         await auth.revokeToken(revoked);
-        secrets.push(token, revoked, verified.jti, revokedJti, token.slice(10, 50), revoked.slice(10, 50));
+        secrets.push(token, revoked, String(verified.jti), String(revokedJti), token.slice(10, 50), revoked.slice(10, 50));
       }
       for (const target of [auth, store]) {
         for (const text of renderings(target)) {

@@ -6,25 +6,21 @@ import { expect } from 'chai';
 import { AuthPasetoError } from '../../src/errors';
 import { MemoryDenylist } from '../../src/denylist/memory';
 import { PasetoAuthService } from '../../src/service';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const START = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
 
 describe('security: MemoryDenylist at the exact end of a token', () => {
-  const realNow = Date.now;
   let now = START;
+  const clock = { now: () => now };
   beforeEach(() => {
     now = START;
-    Date.now = () => now;
-  });
-  afterEach(() => {
-    Date.now = realNow;
   });
 
   for (const leeway of [0, 5]) {
     it(`decodeLeeway ${leeway}: still revoked at exp + leeway, forgotten (and expired) one millisecond later`, async () => {
-      const store = new MemoryDenylist({ clock: { now: () => now } });
-      const auth = new PasetoAuthService({ secretKey: LOCAL_KEY, denylistEnabled: true, denylist: store, decodeLeeway: leeway });
+      const store = new MemoryDenylist({ clock });
+      const auth = new PasetoAuthService({ secretKey: LOCAL_KEY, denylistEnabled: true, denylist: store, decodeLeeway: leeway, clock });
       const token = await auth.createAccessToken({ subject: 'alice', expiresIn: 60 });
       const verified = await auth.verifyToken(token);
       const expiresAt = verified.expiresAt;
@@ -44,7 +40,7 @@ describe('security: MemoryDenylist at the exact end of a token', () => {
   }
 
   it('the sweep of a full store keeps an entry whose last millisecond is now', () => {
-    const store = new MemoryDenylist({ maxEntries: 1, clock: { now: () => now } });
+    const store = new MemoryDenylist({ maxEntries: 1, clock });
     store.revoke('a', new Date(now));
     expect(() => store.revoke('b', new Date(now + 1000))).to.throw('unexpired revocations');
     now += 1;

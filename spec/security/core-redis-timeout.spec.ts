@@ -10,8 +10,8 @@ import { AuthPasetoError, PasetoConfigError } from '../../src/errors';
 import { PasetoAuthService } from '../../src/service';
 import { TestClock } from '../../src/testing/clock';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 
 async function failure(promise: Promise<unknown>): Promise<AuthPasetoError> {
   const error = await promise.then(

@@ -9,8 +9,8 @@ import { KeyRing } from '../../src/keys/key-ring';
 import { PasetoAuthService } from '../../src/service';
 import { decodeToken, encodeToken, MAX_KID_FOOTER_BYTES } from '../../src/tokens/protocol';
 import type { PasetoAuthOptions } from '../../src/config/options';
+import { LOCAL_KEY } from '../helpers/keys';
 
-const LOCAL_KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const TOO_LONG = `invalid_token: ${ErrorMessages.tooLong}`;
 
 function service(options: PasetoAuthOptions = {}): PasetoAuthService {

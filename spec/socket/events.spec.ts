@@ -9,7 +9,7 @@ import type { PasetoAuthService } from '../../src/service';
 import { pasetoSocketMiddleware, type PasetoSocketMiddlewareOptions } from '../../src/socket/middleware';
 import { SOCKET_EVENT_REFUSED_EVENT, type SocketEventRefusedData } from '../../src/socket/names';
 import { TestClock } from '../../src/testing/clock';
-import { closeClients, startServer, testService, tryConnect, TRANSPORTS, until, useClock, type ClientSet, type TestServer } from './helpers';
+import { closeClients, startServer, testService, tryConnect, TRANSPORTS, until, type ClientSet, type TestServer } from './helpers';
 
 const EVENTS = {
   'admin:*': { roles: ['admin'] },
@@ -30,7 +30,7 @@ for (const transport of TRANSPORTS) {
 
     beforeEach(() => {
       clock = new TestClock();
-      auth = useClock(testService({ denylistEnabled: true }), clock);
+      auth = testService({ denylistEnabled: true, clock });
       handled = [];
     });
     afterEach(async () => {

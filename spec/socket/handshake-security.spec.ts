@@ -140,7 +140,7 @@ for (const transport of TRANSPORTS) {
         const connecting = connect(server, { auth: { token } });
         await inside.promise;
         const verified = await auth.verifyToken(token);
-        store.revoke(verified.jti, verified.expiresAt);
+        store.revoke(verified.jti ?? '', verified.expiresAt);
         release.open();
         const result = await connecting;
         if (!result.connected) return expect.fail(`refused: ${result.message}`);

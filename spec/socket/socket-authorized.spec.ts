@@ -12,7 +12,7 @@ import type { PasetoAuthService } from '../../src/service';
 import { SOCKET_EVENT_REFUSED_EVENT, type SocketEventRefusedData } from '../../src/socket/names';
 import { createPasetoSocketMiddleware, SocketAuthorized } from '../../src/socket/socket-controllers';
 import { TestClock } from '../../src/testing/clock';
-import { closeClients, startServer, testService, tryConnect, TRANSPORTS, useClock, type ClientSet, type TestServer } from './helpers';
+import { closeClients, startServer, testService, tryConnect, TRANSPORTS, type ClientSet, type TestServer } from './helpers';
 
 const ran: string[] = [];
 
@@ -51,7 +51,7 @@ for (const transport of TRANSPORTS) {
     beforeEach(() => {
       ran.length = 0;
       clock = new TestClock();
-      auth = useClock(testService({ denylistEnabled: true }), clock);
+      auth = testService({ denylistEnabled: true, clock });
     });
     afterEach(async () => {
       closeClients(clients);

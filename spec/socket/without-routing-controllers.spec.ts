@@ -51,10 +51,7 @@ Module._resolveFilename = function (request, ...rest) {
 describe('routing-controllers is an optional peer dependency (a Socket.IO-only application)', function () {
   this.timeout(60_000);
 
-  // PENDING until the core and http branches land: src/errors.ts (AuthPasetoError extends HttpError)
-  // and src/http/decorators.ts import routing-controllers at load, and src/index.ts loads both.
-  // The lead enables this at the merge (it.skip -> it).
-  it.skip('without it the index loads and a socket.io server guarded by pasetoSocketMiddleware accepts and refuses connections', () => {
+  it('without it the index loads and a socket.io server guarded by pasetoSocketMiddleware accepts and refuses connections', () => {
     const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'reflect-metadata', '-e', script], {
       cwd: root,
       encoding: 'utf8',

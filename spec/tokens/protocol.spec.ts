@@ -1,21 +1,21 @@
 import { expect } from 'chai';
-import { AuthPasetoError } from '../../src/errors';
 import { generateKeys } from '../../src/keys/generate';
 import { KeyRing } from '../../src/keys/key-ring';
 import { decodeToken, encodeToken } from '../../src/tokens/protocol';
+import { TokenFailure } from '../../src/tokens/failure';
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 const NONE = new Uint8Array(0);
 
-/** The AuthPasetoError `run` throws. */
-function failure(run: () => unknown): AuthPasetoError {
+/** The TokenFailure `run` throws (a code and a message; the service adds the status). */
+function failure(run: () => unknown): TokenFailure {
   try {
     run();
   } catch (error) {
-    expect(error).to.be.instanceOf(AuthPasetoError);
-    return error as AuthPasetoError;
+    expect(error).to.be.instanceOf(TokenFailure);
+    return error as TokenFailure;
   }
-  return expect.fail('expected an AuthPasetoError');
+  return expect.fail('expected a TokenFailure');
 }
 
 describe('decodeToken errors', () => {
@@ -26,7 +26,7 @@ describe('decodeToken errors', () => {
   it('names a version that is not 3/4 or not configured', () => {
     for (const version of ['v1', 'v2', 'v3', 'v10']) {
       const error = failure(() => decodeToken(local4, `${version}.local.${body}`, NONE));
-      expect(error).to.include({ code: 'invalid_version', message: `Invalid PASETO version ${version}`, httpCode: 401 });
+      expect(error).to.include({ code: 'invalid_version', message: `Invalid PASETO version ${version}` });
     }
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { AuthPasetoError, ErrorMessages } from '../../src/errors';
+import { TokenFailure } from '../../src/tokens/failure';
 import { generateKeys } from '../../src/keys/generate';
 import { KeyRing } from '../../src/keys/key-ring';
 import { PasetoAuthService } from '../../src/service';
@@ -18,7 +19,7 @@ function throwsAuthError(ring: KeyRing, token: string, assertion: Uint8Array): b
     decodeToken(ring, token, assertion);
     return false;
   } catch (error) {
-    return error instanceof AuthPasetoError;
+    return error instanceof TokenFailure;
   }
 }
 

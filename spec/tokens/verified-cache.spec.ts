@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { PasetoAuthService } from '../../src/service';
 import type { VerifyTokenOptions } from '../../src/tokens/types';
 import { VerifiedTokenCache, type CachedVerification } from '../../src/tokens/verified-cache';
+import { LOCAL_KEY as KEY } from '../helpers/keys';
 
-const KEY = `k4.local.${Buffer.alloc(32, 7).toString('base64url')}`;
 const OTHER_KEY = `k4.local.${Buffer.alloc(32, 9).toString('base64url')}`;
 
 async function codeOf(auth: PasetoAuthService, token: string, options: VerifyTokenOptions = {}): Promise<string> {

@@ -1,53 +1,25 @@
-import { validateSync, type ValidationError } from 'class-validator';
-import { DEFAULT_STATUS_CODES, PasetoConfigError } from '../errors';
+import { PasetoConfigError } from '../errors';
 import type { ResolvedKeyOptions } from '../keys/key-ring';
-import type { PasetoAuthOptions, PasetoKeyOptions, ResolvedPasetoConfig } from './options';
-import { KEY_ENTRY_FIELDS, PasetoAuthOptionsSchema } from './schema';
+import { OPTIONS, type PasetoAuthOptions, type ResolvedPasetoConfig } from './options';
+import { KEY_ENTRY_FIELDS } from './schema';
+import type { PasetoKeyOptions } from './types';
 
-const THIRTY_DAYS = 30 * 24 * 60 * 60;
+type Spec = (typeof OPTIONS)[keyof typeof OPTIONS];
+const SPECS = Object.entries(OPTIONS) as [keyof typeof OPTIONS, Spec][];
 
-/** fastapi-paseto's defaults, camelCased. */
-export const DEFAULTS = Object.freeze({
-  tokenLocation: ['headers'],
-  websocketTokenLocation: ['auth', 'headers', 'query'],
-  purpose: 'local',
-  version: 4,
-  decodeLeeway: 0,
-  requireExpiry: false,
-  denylistEnabled: false,
-  denylistTokenChecks: ['access', 'refresh'],
-  headerName: 'Authorization',
-  headerType: 'Bearer',
-  jsonKey: 'access_token',
-  jsonRefreshKey: 'refresh_token',
-  jsonType: null,
-  queryKey: 'token',
-  websocketQueryKey: 'token',
-  websocketQueryType: null,
-  accessTokenExpires: 900,
-  refreshTokenExpires: THIRTY_DAYS,
-  otherTokenExpires: THIRTY_DAYS,
-  rolesClaim: 'roles',
-  verifiedTokenCacheSize: 10_000,
-  maxTokenLength: 8192,
-  // fastapi-jwt-auth's cookie names and CSRF methods; its insecure cookie defaults are not kept.
-  accessCookieKey: 'access_token_cookie',
-  refreshCookieKey: 'refresh_token_cookie',
-  cookieCsrfProtect: true,
-  accessCsrfCookieKey: 'csrf_access_token',
-  refreshCsrfCookieKey: 'csrf_refresh_token',
-  csrfHeaderName: 'X-CSRF-Token',
-  csrfMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
-  cookieSecure: true,
-  cookieSameSite: 'lax',
-  cookiePath: '/',
-} as const);
+/** Options whose default is "none" or depends on other options. */
+type WithoutFixedDefault = 'encodeIssuer' | 'decodeIssuer' | 'decodeAudience' | 'requireJti' | 'cookieDomain' | 'cookieMaxAge';
+
+/** The default of every option that has a fixed one (fastapi-paseto's, camelCased), from the options table. */
+export const DEFAULTS: Readonly<Omit<ResolvedPasetoConfig, WithoutFixedDefault>> = Object.freeze(
+  Object.fromEntries(SPECS.filter(([, spec]) => spec.default !== undefined && typeof spec.default !== 'function').map(([name, spec]) => [name, spec.default])) as Omit<
+    ResolvedPasetoConfig,
+    WithoutFixedDefault
+  >,
+);
 
 const TOP_LEVEL_KEY_FIELDS = ['secretKey', 'secretKeyFile', 'privateKey', 'privateKeyFile', 'publicKey', 'publicKeyFile'] as const;
-
-/** Options the service keeps itself (keys are imported, stores held), not part of the resolved configuration. */
-const NOT_IN_CONFIG: ReadonlySet<string> = new Set([...TOP_LEVEL_KEY_FIELDS, 'keys', 'denylist', 'tokenInDenylistLoader']);
-type ConfigOptions = Omit<PasetoAuthOptions, (typeof TOP_LEVEL_KEY_FIELDS)[number] | 'keys' | 'denylist' | 'tokenInDenylistLoader'>;
+const UNKNOWN = 'unknown option (refused, not ignored)';
 
 /** The configuration and the key entries to import, both checked. */
 export interface ResolvedOptions {
@@ -57,29 +29,10 @@ export interface ResolvedOptions {
   keyField: (index: number) => string;
 }
 
-function firstError(errors: readonly ValidationError[], path = ''): PasetoConfigError | null {
-  for (const error of errors) {
-    const field = path + error.property;
-    if (error.constraints) {
-      const constraint = Object.entries(error.constraints)[0];
-      const message = constraint[0] === 'whitelistValidation' ? 'unknown option (refused, not ignored)' : constraint[1];
-      return new PasetoConfigError(field, message);
-    }
-    const nested = firstError(error.children ?? [], `${field}.`);
-    if (nested) return nested;
-  }
-  return null;
-}
-
-function toList(value: string | readonly string[] | undefined): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  return Object.freeze(typeof value === 'string' ? [value] : [...value]);
-}
-
 function checkKeyEntry(entry: PasetoKeyOptions, index: number): void {
   for (const [field, value] of Object.entries(entry)) {
     const check = KEY_ENTRY_FIELDS[field as keyof PasetoKeyOptions];
-    if (!check) throw new PasetoConfigError(`keys[${index}].${field}`, 'unknown option (refused, not ignored)');
+    if (!check) throw new PasetoConfigError(`keys[${index}].${field}`, UNKNOWN);
     const problem = value === undefined ? null : check(value);
     if (problem) throw new PasetoConfigError(`keys[${index}].${field}`, problem);
   }
@@ -118,20 +71,36 @@ function stripUndefined(entry: ResolvedKeyOptions): ResolvedKeyOptions {
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as ResolvedKeyOptions;
 }
 
+/** Checks every given option against its table entry (unknown ones refused) and fills in the rest. */
+function resolveConfig(options: Readonly<Record<string, unknown>>): ResolvedPasetoConfig {
+  for (const name of Object.keys(options)) {
+    if (!Object.hasOwn(OPTIONS, name)) throw new PasetoConfigError(name, UNKNOWN);
+  }
+  const config: Record<string, unknown> = {};
+  for (const [name, spec] of SPECS) {
+    const value = options[name];
+    if (value !== undefined) {
+      const problem = spec.check(value);
+      if (problem !== null) throw new PasetoConfigError(name, problem);
+    }
+    if ('inConfig' in spec) continue;
+    const resolve = 'resolve' in spec ? (spec.resolve as (given: unknown) => unknown) : (given: unknown) => given;
+    config[name] = value !== undefined ? resolve(value) : typeof spec.default === 'function' ? spec.default(options) : spec.default;
+  }
+  return Object.freeze(config) as unknown as ResolvedPasetoConfig;
+}
+
 /**
- * Validates options with class-validator and fills in defaults.
+ * Validates options against the options table and fills in defaults.
  * @throws PasetoConfigError naming the first field at fault
  */
 export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new PasetoConfigError('options', 'expected an options object');
   }
-  const schema = Object.assign(new PasetoAuthOptionsSchema(), options);
-  const error = firstError(validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
-  if (error) throw error;
+  const config = resolveConfig(options);
 
-  const version = options.version ?? DEFAULTS.version;
-  const purpose = options.purpose ?? DEFAULTS.purpose;
+  const { version, purpose } = config;
   let keys: ResolvedKeyOptions[];
   let keyField: (index: number) => string;
   if (options.keys) {
@@ -145,29 +114,9 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     keyField = () => '';
   }
 
-  if (options.cookieSameSite === 'none' && options.cookieSecure === false) {
+  if (config.cookieSameSite === 'none' && !config.cookieSecure) {
     // Browsers drop a SameSite=None cookie that is not Secure: the cookies would silently never arrive.
     throw new PasetoConfigError('cookieSameSite', "'none' requires cookieSecure: true (browsers refuse SameSite=None cookies without Secure)");
   }
-
-  // Every option given (undefined meaning "not given") over the defaults, then the few that are normalised.
-  const given = Object.fromEntries(Object.entries(options).filter(([name, value]) => value !== undefined && !NOT_IN_CONFIG.has(name))) as ConfigOptions;
-  const merged = { ...DEFAULTS, ...given };
-  const config: ResolvedPasetoConfig = Object.freeze({
-    ...merged,
-    tokenLocation: Object.freeze([...merged.tokenLocation]),
-    websocketTokenLocation: Object.freeze([...merged.websocketTokenLocation]),
-    decodeIssuer: toList(options.decodeIssuer),
-    decodeAudience: toList(options.decodeAudience),
-    denylistTokenChecks: Object.freeze([...merged.denylistTokenChecks]),
-    // A denylist can only revoke what it can name.
-    requireJti: merged.requireJti ?? merged.denylistEnabled,
-    statusCodes: Object.freeze({ ...DEFAULT_STATUS_CODES, ...options.statusCodes }),
-    csrfMethods: Object.freeze(merged.csrfMethods.map((method) => method.toUpperCase())),
-    // Options without a default are present (as undefined) all the same.
-    encodeIssuer: merged.encodeIssuer,
-    cookieDomain: merged.cookieDomain,
-    cookieMaxAge: merged.cookieMaxAge,
-  });
   return { config, keys, keyField };
 }

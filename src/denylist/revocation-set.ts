@@ -59,7 +59,7 @@ function nonEmpty(value: string, name: string): string {
 
 /** What a revocation check looks at, from the token's fields or else its claims. */
 interface TokenFacts {
-  jti: string;
+  jti: string | null;
   sessionId: string | null;
   subject: string | null;
   issuedAtMs: number | null;
@@ -117,7 +117,7 @@ export class RevocationSet {
 
   isRevoked(token: RevocableToken, now: number): boolean {
     const facts = factsOf(token);
-    if (live(this.#tokens.get(facts.jti), now)) return true;
+    if (facts.jti !== null && live(this.#tokens.get(facts.jti), now)) return true;
     if (facts.sessionId !== null && live(this.#sessions.get(facts.sessionId), now)) return true;
     if (facts.subject === null) return false;
     const cutOff = this.#subjects.get(facts.subject);

@@ -1,7 +1,7 @@
 /** What a denylist store needs to know of a verified token. */
 export interface RevocableToken {
-  /** The token's `jti`. */
-  readonly jti: string;
+  /** The token's `jti`; `null` for a token without one (no revocation by id applies to it). */
+  readonly jti: string | null;
   /** The token's type claim (`access`, `refresh` or a custom type). */
   readonly type: string;
   /** When the token expires (`exp`), or `null` for a token without `exp`. */

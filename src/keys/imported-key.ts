@@ -5,12 +5,21 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { PasetoPurpose, PasetoVersion } from '../config/options';
-import type { PasetoKey } from './key-ring';
 
 /** A symmetric key for `local` tokens: exactly 32 bytes. */
 export interface LocalMaterial {
   readonly purpose: 'local';
   readonly secret: Buffer;
+}
+
+/** One imported key. The material is private to `keys/` and `tokens/`. */
+export interface PasetoKey {
+  readonly version: PasetoVersion;
+  readonly purpose: PasetoPurpose;
+  /** PASERK id: `k4.lid.…` / `k3.lid.…` for local keys, `k4.pid.…` / `k3.pid.…` for public ones. */
+  readonly kid: string;
+  /** True when the key can produce tokens (a local key, or a public key pair with its secret half). */
+  readonly canSign: boolean;
 }
 
 /** An asymmetric key for `public` tokens, imported once into node KeyObjects. */

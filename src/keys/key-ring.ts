@@ -1,19 +1,11 @@
 import type { PasetoPurpose, PasetoVersion, PasetoKeyOptions } from '../config/options';
 import { PasetoConfigError } from '../errors';
-import { ImportedKey, type KeyMaterialData } from './imported-key';
+import { ImportedKey, type KeyMaterialData, type PasetoKey } from './imported-key';
+
+export type { PasetoKey } from './imported-key';
 import { parseLocalSecret, parsePrivateKey, parsePublicKey, readMaterial } from './material';
 import { keyId } from './paserk';
 import { secretBytesOf } from './raw';
-
-/** One imported key. The material is private to `keys/` and `tokens/`. */
-export interface PasetoKey {
-  readonly version: PasetoVersion;
-  readonly purpose: PasetoPurpose;
-  /** PASERK id: `k4.lid.…` / `k3.lid.…` for local keys, `k4.pid.…` / `k3.pid.…` for public ones. */
-  readonly kid: string;
-  /** True when the key can produce tokens (a local key, or a public key pair with its secret half). */
-  readonly canSign: boolean;
-}
 
 /** A key option after defaults: version and purpose always set; `field` names it in errors (e.g. `keys[1]` or `` for top level). */
 export interface ResolvedKeyOptions extends PasetoKeyOptions {

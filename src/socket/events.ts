@@ -5,7 +5,6 @@ import { sessionDeadline } from './live-session';
 import { SOCKET_EVENT_REFUSED_EVENT, SOCKET_REAUTH_EVENT, type SocketEventRefusedAck, type SocketEventRefusedData } from './names';
 import { checkOptions, REQUIREMENT_CHECKS } from './options';
 import { getSocketAuth, type LiveSocket } from './record';
-import { serviceClock } from './service-clock';
 
 /** What one event (or family of events) asks of the socket's token, beyond the namespace's requirement. */
 export interface SocketEventRule {
@@ -86,7 +85,7 @@ export function judgeEvent(
   if (ended) return auth.error('token_revoked', ErrorMessages.revoked);
   if (token !== null) {
     const deadline = sessionDeadline(auth, token);
-    if (deadline !== null && serviceClock(auth).now() > deadline) return auth.error('token_expired', ErrorMessages.expired);
+    if (deadline !== null && auth.clock.now() > deadline) return auth.error('token_expired', ErrorMessages.expired);
   }
   if (rule === undefined) return undefined;
   if (token === null) return auth.error('token_missing', ErrorMessages.tokenMissing);

@@ -4,7 +4,6 @@ import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { SOCKET_EXPIRING_EVENT, SOCKET_SESSION_ENDED_EVENT, type SocketExpiringData, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
 import type { LiveSocket, PasetoSocketLike } from './record';
-import { serviceClock } from './service-clock';
 
 import type { ResolvedLiveSession } from './live-session-options';
 export { SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
@@ -46,7 +45,7 @@ export interface SocketHandshakeHold {
 /** The sessions of one service that revocation may end, by `jti`, with the service subscription and recheck loop. */
 interface RevocationGroup {
   readonly auth: PasetoAuthService;
-  readonly byJti: Map<string, Set<Revocable>>;
+  readonly byJti: Map<string | null, Set<Revocable>>;
   readonly unsubscribe: () => void;
   /** Cancels the pending recheck pass. */
   cancelRecheck: (() => void) | undefined;
@@ -141,7 +140,7 @@ export class LiveSessionTracker {
   private arm(session: Session): void {
     const deadline = sessionDeadline(session.auth, session.token);
     if (!this.rules.expiry || deadline === null) return;
-    const clock = serviceClock(session.auth);
+    const clock = session.auth.clock;
     if (clock.now() > deadline) {
       this.end(session, 'token_expired');
       return;
@@ -168,7 +167,7 @@ export class LiveSessionTracker {
    * be capped, so it re-arms until then. Timers run on that clock, so a test clock drives them.
    */
   private armExpiry(session: Session, deadline: number): void {
-    const clock = serviceClock(session.auth);
+    const clock = session.auth.clock;
     session.cancelTimers.push(
       scheduleOn(clock, () => {
         if (clock.now() > deadline) this.end(session, 'token_expired');
@@ -209,7 +208,7 @@ export class LiveSessionTracker {
   private register(entry: Revocable): void {
     let group = this.groups.get(entry.auth);
     if (group === undefined) {
-      const byJti = new Map<string, Set<Revocable>>();
+      const byJti = new Map<string | null, Set<Revocable>>();
       group = {
         auth: entry.auth,
         byJti,
@@ -236,7 +235,7 @@ export class LiveSessionTracker {
   private scheduleRecheck(group: RevocationGroup): void {
     const interval = this.rules.recheckIntervalMs;
     if (interval === undefined || group.closed) return;
-    group.cancelRecheck = scheduleOn(serviceClock(group.auth), () => {
+    group.cancelRecheck = scheduleOn(group.auth.clock, () => {
       void this.recheck(group).then(() => this.scheduleRecheck(group));
     }, interval);
   }

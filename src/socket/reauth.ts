@@ -5,7 +5,6 @@ import { readPrefixedToken } from '../transport/prefixed';
 import type { LiveSessionTracker } from './live-session';
 import { SOCKET_EVENT_REFUSED_EVENT, SOCKET_REAUTH_EVENT, type SocketEventRefusedData, type SocketReauthResult } from './names';
 import { getRecord, setRecord, type LiveSocket, type PasetoSocketLike } from './record';
-import { serviceClock } from './service-clock';
 
 /** Re-authentication attempts a socket may make at once; then one more per {@link REAUTH_REFILL_MS}. */
 export const REAUTH_BURST = 5;
@@ -59,7 +58,7 @@ class AttemptBudget {
  * {@link SOCKET_EVENT_REFUSED_EVENT} (`invalid_argument`): the client could not learn the outcome.
  */
 export function answerReauth<U>(socket: LiveSocket, auth: PasetoAuthService, requirement: ReauthRequirement<U>, tracker: LiveSessionTracker | undefined): void {
-  const clock = serviceClock(auth);
+  const clock = auth.clock;
   const budget = new AttemptBudget(() => clock.now());
   let queue: Promise<void> = Promise.resolve();
   socket.on(SOCKET_REAUTH_EVENT, (...args: unknown[]) => {

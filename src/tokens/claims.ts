@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ResolvedPasetoConfig } from '../config/options';
+import { MAX_LIFETIME_SECONDS } from '../config/schema';
 
 /**
  * Claims this library sets itself; `userClaims` may not use them. `csrf` is reserved even when
@@ -33,6 +34,22 @@ export function parseTime(value: unknown): number | undefined {
   const offsetValid = match[9] === undefined || (Number(match[9]) <= 23 && Number(match[10]) <= 59);
   if (!exists || hour > 23 || minute > 59 || second > 59 || !offsetValid) return Number.NaN;
   return Date.parse(value as string);
+}
+
+/**
+ * A new token's `exp` in milliseconds (`null`: none) from the caller's `expiresIn` (seconds, a
+ * Date, or `false`), else the configured `lifetime` of its type (seconds, or `false`).
+ * @throws TypeError for an `expiresIn` that is no lifetime, or beyond a century either way
+ */
+export function expiryOf(expiresIn: number | Date | false | undefined, now: number, lifetime: number | false): number | null {
+  if (expiresIn === false) return null;
+  if (expiresIn === undefined) return lifetime === false ? null : now + lifetime * 1000;
+  const at = expiresIn instanceof Date ? expiresIn.getTime() : typeof expiresIn === 'number' ? now + expiresIn * 1000 : Number.NaN;
+  // Within a century either way: beyond that it is a mistake, and far enough it is no date at all.
+  if (!(Math.abs(at - now) <= MAX_LIFETIME_SECONDS * 1000)) {
+    throw new TypeError('expiresIn must be seconds or a valid Date within a century from now, or false');
+  }
+  return at;
 }
 
 /** What a new token says, before encoding. */

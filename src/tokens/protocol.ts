@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PasetoPurpose, PasetoVersion } from '../config/options';
-import { AuthPasetoError, ErrorMessages } from '../errors';
+import { ErrorMessages } from '../errors';
+import { TokenFailure } from './failure';
 import { decodeBase64Url } from '../keys/encoding';
 import { ImportedKey } from '../keys/imported-key';
 import type { KeyRing, PasetoKey } from '../keys/key-ring';
@@ -53,8 +54,8 @@ export function encodeTokenWithNonce(key: PasetoKey, payload: Uint8Array, footer
     : v3Sign(material.privateKey, material.publicBytes, payload, footer, implicitAssertion);
 }
 
-function invalidFormat(): AuthPasetoError {
-  return new AuthPasetoError('invalid_token', ErrorMessages.invalidFormat);
+function invalidFormat(): TokenFailure {
+  return new TokenFailure('invalid_token', ErrorMessages.invalidFormat);
 }
 
 /** The message of `body` opened with `key`, or `undefined` when it does not authenticate. */
@@ -100,7 +101,7 @@ function footerKid(footer: Uint8Array): string | undefined {
  * Check a token's structure, version, purpose and cryptography against the ring.
  * The key is the ring key named by the footer's `kid` when that is a PASERK id (an unknown one
  * fails as a wrong key would), else each ring key of that version and purpose in turn.
- * @throws AuthPasetoError `invalid_token` ("Invalid PASETO format", "Failed to decrypt.",
+ * @throws TokenFailure `invalid_token` ("Invalid PASETO format", "Failed to decrypt.",
  *   "Failed to verify."), `invalid_version` or `invalid_purpose`.
  */
 export function decodeToken(ring: KeyRing, token: string, implicitAssertion: Uint8Array): DecodedToken {
@@ -116,14 +117,14 @@ export function decodeToken(ring: KeyRing, token: string, implicitAssertion: Uin
   // Only a version-shaped header is echoed in the message: nothing else of the token is.
   if (!/^v[0-9]{1,4}$/.test(versionText)) throw invalidFormat();
   if (version === undefined || !ring.acceptsVersion(version)) {
-    throw new AuthPasetoError('invalid_version', `Invalid PASETO version ${versionText}`);
+    throw new TokenFailure('invalid_version', `Invalid PASETO version ${versionText}`);
   }
 
   const purposeText = token.slice(dot1 + 1, dot2);
   const purpose = purposeText === 'local' ? 'local' : purposeText === 'public' ? 'public' : undefined;
   if (!/^[a-z]{1,16}$/.test(purposeText)) throw invalidFormat();
   if (purpose === undefined || !ring.accepts(version, purpose)) {
-    throw new AuthPasetoError('invalid_purpose', `Invalid PASETO purpose ${purposeText}`);
+    throw new TokenFailure('invalid_purpose', `Invalid PASETO purpose ${purposeText}`);
   }
 
   const body = decodeBase64Url(dot3 < 0 ? token.slice(dot2 + 1) : token.slice(dot2 + 1, dot3));
@@ -139,5 +140,5 @@ export function decodeToken(ring: KeyRing, token: string, implicitAssertion: Uin
     const payload = open(key, body, footer, implicitAssertion);
     if (payload !== undefined) return { version, purpose, payload, footer, key };
   }
-  throw new AuthPasetoError('invalid_token', purpose === 'local' ? ErrorMessages.decryptFailed : ErrorMessages.verifyFailed);
+  throw new TokenFailure('invalid_token', purpose === 'local' ? ErrorMessages.decryptFailed : ErrorMessages.verifyFailed);
 }

@@ -80,8 +80,8 @@ export interface VerifiedToken {
   readonly claims: Readonly<Record<string, unknown>>;
   /** The `sub` claim. */
   readonly subject: string | number;
-  /** The `jti` claim. */
-  readonly jti: string;
+  /** The `jti` claim; `null` for a token without one (made elsewhere: it cannot be revoked by id). */
+  readonly jti: string | null;
   /** The `type` claim. */
   readonly type: string;
   /** The `fresh` claim (false when absent). */
