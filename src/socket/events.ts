@@ -89,6 +89,18 @@ export function judgeEvent(
   }
   if (rule === undefined) return undefined;
   if (token === null) return auth.error('token_missing', ErrorMessages.tokenMissing);
+  // A token and a rule never change: judge the pair once (this runs for every packet).
+  let verdicts = ruleVerdicts.get(token);
+  if (verdicts === undefined) ruleVerdicts.set(token, (verdicts = new WeakMap()));
+  let verdict = verdicts.get(rule);
+  if (verdict === undefined) verdicts.set(rule, (verdict = { refusal: judgeRule(auth, token, rule) }));
+  return verdict.refusal;
+}
+
+/** The verdicts of the rules a token was judged against. */
+const ruleVerdicts = new WeakMap<VerifiedToken, WeakMap<SocketEventRule, { readonly refusal: AuthPasetoError | undefined }>>();
+
+function judgeRule(auth: PasetoAuthService, token: VerifiedToken, rule: SocketEventRule): AuthPasetoError | undefined {
   if (rule.type !== undefined && token.type !== rule.type) {
     const message = rule.type === 'access' ? `Access token required but ${token.type} provided` : `${rule.type} token required but ${token.type} provided`;
     return auth.error('wrong_token_type', message);
