@@ -13,6 +13,9 @@ function isLiveNamespace(nsp: unknown): nsp is LiveNamespace {
   return typeof nsp === 'object' && nsp !== null && typeof (nsp as { prependListener?: unknown }).prependListener === 'function';
 }
 
+/** Sockets already set up by one of our middlewares. */
+const setUp = new WeakSet<object>();
+
 /** What a middleware sets up on each socket it lets in. */
 export interface ConnectionSetup<U> {
   readonly requirement: ReauthRequirement<U>;
@@ -74,6 +77,9 @@ export class ConnectionHook<U> {
   }
 
   private start(socket: LiveSocket, auth: PasetoAuthService): void {
+    // Two of our middlewares on one namespace: the socket is set up once (one re-auth answer per packet).
+    if (setUp.has(socket)) return;
+    setUp.add(socket);
     const { tracker, events, requirement } = this.setup;
     bindSocket(socket, { auth, hasEnded: () => tracker?.hasEnded(socket) === true });
     answerReauth(socket, auth, requirement, tracker);
