@@ -4,12 +4,12 @@ import { serviceSource, type PasetoAuthSource, type ServiceSource } from '../ser
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
 import { checkSocketMiddlewareOptions } from './options';
-import { clearRecord, setRecord, type PasetoSocketLike, type SocketAuthRecord } from './record';
-
-export { getSocketAuth, getSocketUser, SOCKET_AUTH_DATA_KEY, type PasetoSocketLike, type SocketAuthRecord } from './record';
 import { ConnectionHook } from './connection';
 import { resolveEventRules, type SocketEventRules } from './events';
 import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions } from './live-session';
+import { clearRecord, setRecord, type PasetoSocketLike, type SocketAuthRecord } from './record';
+
+export { getSocketAuth, getSocketUser, SOCKET_AUTH_DATA_KEY, type PasetoSocketLike, type SocketAuthRecord } from './record';
 
 /** `code` of a refusal that is not an authentication failure (a throwing `userLoader`, a bug). */
 export const SOCKET_INTERNAL_ERROR_CODE = 'internal_error';
