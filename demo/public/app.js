@@ -6,6 +6,7 @@
   var accessToken = null;
   var refreshToken = null;
   var socket = null;
+  var renewedUntil = null;
 
   function $(id) { return document.getElementById(id); }
   function show(id, text) { $(id).textContent = text; }
@@ -35,13 +36,35 @@
     if (socket) { socket.off(); socket.disconnect(); }
     show('socket-error', '');
     show('session-ended', '');
+    show('session-warning', '');
     socket = io({ auth: { token: accessToken }, reconnection: false });
-    socket.on('connect', function () { show('socket-state', 'connected'); });
+    socket.on('connect', function () {
+      show('socket-state', 'connected');
+      show('socket-id', socket.id);
+    });
     socket.on('disconnect', function () { show('socket-state', 'disconnected'); });
     socket.on('greeting', function (greeting) { show('greeting', greeting.message); });
     // A live session: the server ends the socket when its token expires or is revoked, saying why first.
     socket.on('paseto:session_ended', function (ended) {
       show('session-ended', 'session ended: ' + ended.message + ' (' + ended.code + ')');
+    });
+    // The session is about to end: renew the token and re-authenticate in band, on the same socket
+    // (what the library's client helper keepSocketAuthenticated does, written out for a page
+    // without a build step).
+    socket.on('paseto:session_expiring', function (warning) {
+      // A token renewed within the same second ends at the same time: renewing again would not help.
+      if (warning.expiresAt === renewedUntil) return;
+      show('session-warning', 'Session expires at ' + warning.expiresAt + ': renewing the token…');
+      api('POST', '/refresh', refreshToken).then(function (result) {
+        if (result.status !== 200) { show('session-warning', 'Could not renew the token (' + result.status + ')'); return; }
+        accessToken = result.body.access_token;
+        socket.emit('paseto:reauth', { token: accessToken }, function (answer) {
+          if (!answer.ok) { show('session-warning', 'Re-authentication refused: ' + answer.message + ' (' + answer.code + ')'); return; }
+          socket.auth = { token: accessToken }; // a later reconnection presents the new token
+          renewedUntil = answer.expiresAt;
+          show('session-warning', 'Re-authenticated on the same socket (' + socket.id + '); the session now ends at ' + answer.expiresAt);
+        });
+      });
     });
     // A refused handshake: err.message is the same message an HTTP route gives, err.data = { code, status }.
     socket.on('connect_error', function (err) {
