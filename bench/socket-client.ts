@@ -13,6 +13,13 @@ interface Run {
   milliseconds: number;
   concurrency: number;
 }
+interface Events {
+  type: 'events';
+  port: number;
+  token: string;
+  milliseconds: number;
+  concurrency: number;
+}
 interface Hold {
   type: 'hold';
   port: number;
@@ -49,6 +56,39 @@ async function run({ port, token, milliseconds, concurrency }: Run): Promise<num
   return count;
 }
 
+/**
+ * Opens `concurrency` sockets, then has each send `bench:ping` with an acknowledgement and wait for
+ * it, over and over (`42<id>["bench:ping"]` -> `43<id>[1]`); resolves with the acknowledged count.
+ */
+async function events({ port, token, milliseconds, concurrency }: Events): Promise<number> {
+  const sockets = await Promise.all(Array.from({ length: concurrency }, () => handshake(port, token)));
+  const end = performance.now() + milliseconds;
+  let count = 0;
+  const worker = (socket: WebSocket): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let id = 0;
+      const send = (): void => {
+        if (performance.now() >= end) {
+          socket.terminate();
+          resolve();
+          return;
+        }
+        id += 1;
+        socket.send(`42${id}["bench:ping"]`);
+      };
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString();
+        if (text === `43${id}[1]`) {
+          count += 1;
+          send();
+        } else if (text.startsWith('43')) reject(new Error(`refused: ${text}`));
+      });
+      send();
+    });
+  await Promise.all(sockets.map(worker));
+  return count;
+}
+
 const held: WebSocket[] = [];
 
 /** Opens `count` sockets (in batches, so none times out) and keeps them open. */
@@ -59,10 +99,12 @@ async function hold({ port, token, count }: Hold): Promise<number> {
   return held.length;
 }
 
-process.on('message', (message: Run | Hold | { type: 'release' }) => {
+process.on('message', (message: Run | Events | Hold | { type: 'release' }) => {
   const reply = (value: Record<string, unknown>): void => void process.send?.({ type: message.type, ...value });
   if (message.type === 'run') {
     run(message).then((count) => reply({ count }), (error: unknown) => reply({ error: String(error) }));
+  } else if (message.type === 'events') {
+    events(message).then((count) => reply({ count }), (error: unknown) => reply({ error: String(error) }));
   } else if (message.type === 'hold') {
     hold(message).then(
       (count) => reply({ count }),

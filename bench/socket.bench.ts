@@ -10,6 +10,7 @@ interface Read {
   seconds: number;
   cpuMicroseconds: number;
   handshakes: Record<string, number>;
+  events: Record<string, number>;
 }
 
 /** Client processes generating handshakes, and sockets in flight per client. */
@@ -61,8 +62,24 @@ export async function socketBench(seconds: number): Promise<SocketBench> {
     measure('none', baseRate, baseCpu),
     measure('live', row(section, 'ours, live sessions on (default): handshakes', 'per s', baseRate), row(section, 'ours, live sessions on: server CPU per handshake', 'µs', baseCpu)),
     measure('no-live', row(section, 'ours, live sessions off: handshakes', 'per s', baseRate), row(section, 'ours, live sessions off: server CPU per handshake', 'µs', baseCpu)),
-    // Rows to come: events/s through a per-event guard against an unguarded event.
   ];
+  // Events per second on sockets already open: a guarded event (option `events`, checked in memory)
+  // against the same event without a guard.
+  const eventsSection = `Socket.IO 4 (websocket transport): acknowledged events on open sockets, ${CLIENTS} client processes x ${CONCURRENCY} sockets, ${seconds} s per measurement`;
+  const openRate = row(eventsSection, 'ours, no event guard: events', 'per s');
+  const measureEvents = (name: string, rate: Row): Probe => ({
+    rows: [rate],
+    run: async () => {
+      await Promise.all(clients.map((client) => ask(client, { type: 'events', port: ports[name], token, milliseconds: 300, concurrency: CONCURRENCY })));
+      await ask(server, { type: 'mark' });
+      const replies = await Promise.all(clients.map((client) => ask<{ count?: number; error?: string }>(client, { type: 'events', port: ports[name], token, milliseconds: seconds * 1000, concurrency: CONCURRENCY })));
+      const read = await ask<Read>(server, { type: 'read' });
+      const failed = replies.find((reply) => reply.error !== undefined);
+      if (failed) throw new Error(`${rate.name}: ${failed.error}`);
+      return [read.events[name] / read.seconds];
+    },
+  });
+  probes.push(measureEvents('events-open', openRate), measureEvents('events-guarded', row(eventsSection, "ours, event guard { 'bench:*': { roles } }: events", 'per s', openRate)));
   const hold = async (name: string, count: number): Promise<number> => {
     const share = Math.ceil(count / clients.length);
     await Promise.all(clients.map((client) => ask(client, { type: 'hold', port: ports[name], token, count: share })));

@@ -129,7 +129,16 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
   const io = new SocketIOServer(httpServer);
 
   // Namespace `/`, plain socket.io: token from auth.token, the Authorization header or ?token=.
-  io.use(pasetoSocketMiddleware({ auth, userLoader, onError: (error: unknown) => log(`[paseto-controllers demo] socket refused: ${String(error)}`) }));
+  // A minute before the token expires the page is warned (paseto:session_expiring) and renews it in
+  // band (paseto:reauth), keeping the socket.
+  io.use(
+    pasetoSocketMiddleware({
+      auth,
+      userLoader,
+      liveSession: { warnBeforeMs: 60_000 },
+      onError: (error: unknown) => log(`[paseto-controllers demo] socket refused: ${String(error)}`),
+    }),
+  );
   io.on('connection', (socket) => {
     const user = getSocketUser<DemoUser>(socket);
     if (user) socket.emit(GREETING_EVENT, greetingFor(user, socket.nsp.name));

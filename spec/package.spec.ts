@@ -28,6 +28,7 @@ describe('the package entry point', () => {
       'PasetoRequired', 'FreshTokenRequired', 'RefreshTokenRequired', 'PasetoOptional', 'Auth', 'AuthPaseto',
       'pasetoSocketMiddleware', 'PasetoSocketMiddleware', 'createPasetoSocketMiddleware', 'getSocketAuth',
       'AuthPasetoError', 'PasetoConfigError', 'MemoryDenylist', 'RedisDenylist', 'generateKeys',
+      'SOCKET_REAUTH_EVENT', 'SOCKET_EXPIRING_EVENT', 'SOCKET_EVENT_REFUSED_EVENT', 'SocketAuthorized', 'keepSocketAuthenticated',
     ];
     const out = loadIndexInFreshProcess(`const m = require('./src'); process.stdout.write(JSON.stringify(${JSON.stringify(names)}.filter((n) => m[n] === undefined)))`);
     expect(JSON.parse(out)).to.deep.equal([]);

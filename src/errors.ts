@@ -19,7 +19,9 @@ export type AuthPasetoErrorCode =
   | 'invalid_argument'
   | 'user_not_found'
   | 'denylist_unavailable'
-  | 'csrf_failed';
+  | 'csrf_failed'
+  | 'subject_mismatch'
+  | 'rate_limited';
 
 /** The default HTTP status of each code; override per code with the `statusCodes` option. */
 export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>> = Object.freeze({
@@ -40,6 +42,8 @@ export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>>
   user_not_found: 401,
   denylist_unavailable: 503,
   csrf_failed: 401,
+  subject_mismatch: 400,
+  rate_limited: 429,
 });
 
 /** Every code, for validation of `statusCodes` and for exhaustive tests. */
@@ -66,6 +70,8 @@ export const ErrorMessages = Object.freeze({
   insufficientRole: 'Token lacks a required role',
   freshAndRefresh: 'fresh and refresh_token cannot be True at the same time',
   userNotFound: 'User not found',
+  subjectMismatch: "Token subject does not match the socket's",
+  rateLimited: 'Too many attempts',
   denylistUnavailable: 'Token revocation status is unavailable',
   csrfMissing: 'Missing CSRF token',
   csrfMismatch: 'CSRF double submit tokens do not match',

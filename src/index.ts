@@ -117,3 +117,17 @@ export {
   type SocketSessionEndedData,
   type SocketSessionEndCode,
 } from './socket/live-session';
+// Live sockets: re-authentication in band, session warnings, per-event guards.
+export {
+  SOCKET_REAUTH_EVENT,
+  SOCKET_EXPIRING_EVENT,
+  SOCKET_EVENT_REFUSED_EVENT,
+  type SocketReauthResult,
+  type SocketExpiringData,
+  type SocketEventRefusedData,
+  type SocketEventRefusedAck,
+  type SocketRefusal,
+} from './socket/names';
+export type { SocketEventRule, SocketEventRules } from './socket/events';
+export { SocketAuthorized } from './socket/socket-controllers';
+export { keepSocketAuthenticated, type KeepSocketAuthenticatedOptions, type ReauthenticatingSocket } from './socket/client';

@@ -6,6 +6,7 @@
   var accessToken = null;
   var refreshToken = null;
   var socket = null;
+  var renewedUntil = null;
   var querySocket = null;
   /** Set by logout: the logout line to show once the reconnect with the revoked token is refused. */
   var loggedOutLine = null;
@@ -45,13 +46,36 @@
     if (socket) { socket.off(); socket.disconnect(); }
     show('socket-error', '');
     show('session-ended', '');
+    show('session-warning', '');
     socket = io({ auth: { token: accessToken }, reconnection: false });
-    socket.on('connect', function () { show('socket-state', 'connected'); });
+    socket.on('connect', function () {
+      show('socket-state', 'connected');
+      show('socket-id', socket.id);
+    });
     socket.on('disconnect', function () { show('socket-state', 'disconnected'); });
     socket.on('greeting', function (greeting) { show('greeting', greeting.message); });
     // A live session: the server ends the socket when its token expires or is revoked, saying why first.
     socket.on('paseto:session_ended', function (ended) {
       show('session-ended', 'session ended: ' + ended.message + ' (' + ended.code + ')');
+    });
+    // The session is about to end: renew the token and re-authenticate in band, on the same socket
+    // (what the library's client helper keepSocketAuthenticated does, written out for a page
+    // without a build step).
+    socket.on('paseto:session_expiring', function (warning) {
+      // A token renewed within the same second ends at the same time: renewing again would not help.
+      if (warning.expiresAt === renewedUntil) return;
+      status('session-warning', 'Session expires at ' + warning.expiresAt + ': renewing the token…');
+      api('POST', '/refresh', refreshToken).then(function (result) {
+        if (result.status !== 200) { status('session-warning', 'Could not renew the token (' + result.status + ')', true); return; }
+        accessToken = result.body.access_token;
+        showToken();
+        socket.emit('paseto:reauth', { token: accessToken }, function (answer) {
+          if (!answer.ok) { status('session-warning', 'Re-authentication refused: ' + answer.message + ' (' + answer.code + ')', true); return; }
+          socket.auth = { token: accessToken }; // a later reconnection presents the new token
+          renewedUntil = answer.expiresAt;
+          status('session-warning', 'Re-authenticated on the same socket (' + socket.id + '); the session now ends at ' + answer.expiresAt);
+        });
+      });
     });
     // A refused handshake: err.message is the same message an HTTP route gives, err.data = { code, status }.
     socket.on('connect_error', function (err) {

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../demo/helpers';
+import { TestClock } from '../../src/testing/clock';
+import { getSocketAuth } from '../../src/socket/middleware';
 
 /** Debian's chromium package; playwright-core never downloads a browser here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,6 +30,7 @@ describe('demo in a real browser (headless Chromium)', function () {
   let browser: Browser | undefined;
   let page: Page;
   const pageErrors: string[] = [];
+  const clock = new TestClock();
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -36,7 +39,9 @@ describe('demo in a real browser (headless Chromium)', function () {
       console.warn(`\n${'!'.repeat(100)}\n!!! SKIPPING THE BROWSER END-TO-END TEST: ${reason}\n${'!'.repeat(100)}\n`);
       this.skip();
     }
-    demo = await startDemo();
+    // The demo's service reads time from this clock (token times, live-session timers), so the
+    // session warning is reached without waiting.
+    demo = await startDemo({ paseto: { clock } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -47,7 +52,7 @@ describe('demo in a real browser (headless Chromium)', function () {
     await demo?.close();
   });
 
-  it('logs in, calls /me, sees both socket greetings, refreshes, is refused by /fresh-action, logs out and sees the revoked token refused on reconnect', async () => {
+  it('logs in, calls /me, sees both socket greetings, renews the session on its warning without a new socket, refreshes, is refused by /fresh-action, logs out and sees the revoked token refused on reconnect', async () => {
     if (!demo) throw new Error('demo not started');
     await page.goto(`${demo.url}/`);
     expect(await page.title()).to.equal('paseto-controllers demo');
@@ -73,6 +78,24 @@ describe('demo in a real browser (headless Chromium)', function () {
     const me = (await page.textContent('#api-result')) ?? '';
     expect(me).to.match(/^GET \/me → 200\n/);
     expect(JSON.parse(me.slice(me.indexOf('\n') + 1))).to.deep.equal({ user: { username: 'test', name: 'Test User', roles: [] } });
+
+    // A minute before the access token expires the server warns; the page renews the token and
+    // re-authenticates in band: the socket (its id) stays.
+    const socketId = await page.textContent('#socket-id');
+    expect(socketId).to.match(/^\S+$/);
+    const [serverSocket] = demo.io.of('/').sockets.values();
+    clock.set(getSocketAuth(serverSocket)!.expiresAt!.getTime() - 60_000);
+    await page.waitForFunction(() => document.getElementById('session-warning')?.textContent?.startsWith('Re-authenticated'));
+    expect(await page.textContent('#session-warning')).to.match(new RegExp(`^Re-authenticated on the same socket \\(${socketId}\\); the session now ends at \\d{4}-`));
+    expect(await page.textContent('#socket-id')).to.equal(socketId);
+    expect(await page.textContent('#socket-state')).to.equal('connected');
+    // Up to the first token's end, the socket lives on, on the renewed token.
+    clock.advance(59_000);
+    await page.click('#me');
+    await page.waitForFunction(() => document.getElementById('api-result')?.textContent?.startsWith('GET /me'));
+    expect(await page.textContent('#socket-state')).to.equal('connected');
+    expect(await page.textContent('#session-ended')).to.equal('');
+    expect(await page.textContent('#access-token'), 'the page shows the renewed token').to.not.equal(loginToken);
 
     // POST /refresh: the page shows and sends the new (not fresh) access token; /fresh-action refuses it.
     await page.click('#refresh');

@@ -6,20 +6,10 @@ import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { PasetoAuthService } from '../../src/service';
 import type { PasetoAuthOptions } from '../../src/config/options';
 import { LOCAL_KEY } from '../helpers/keys';
-import type { PasetoClock } from '../../src/clock';
 
 /** A service on the fixed test key, plus any options. */
 export function testService(options: Omit<PasetoAuthOptions, 'secretKey'> = {}): PasetoAuthService {
   return new PasetoAuthService({ secretKey: LOCAL_KEY, ...options });
-}
-
-/**
- * Makes `auth` read time from `clock` (live-session timers, per-packet checks).
- * TEMPORARY until the service takes option `clock`: then `testService({ clock })` replaces this.
- */
-export function useClock<T extends PasetoAuthService>(auth: T, clock: PasetoClock): T {
-  Object.defineProperty(auth, 'clock', { value: clock, configurable: true });
-  return auth;
 }
 
 /** Both engine.io transports: every end-to-end test runs over each. */

@@ -11,7 +11,7 @@ import { getSocketAuth, pasetoSocketMiddleware, type PasetoSocketMiddlewareFunct
 import { resolveLiveSession, SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndedData } from '../../src/socket/live-session';
 import { createPasetoSocketMiddleware } from '../../src/socket/socket-controllers';
 import { TestClock } from '../../src/testing/clock';
-import { ask, closeClients, countSubscriptions, startServer, testService, tryConnect, TRANSPORTS, until, useClock, type ClientOptions, type ClientSet, type TestServer } from './helpers';
+import { ask, closeClients, countSubscriptions, startServer, testService, tryConnect, TRANSPORTS, until, type ClientOptions, type ClientSet, type TestServer } from './helpers';
 import { track, type ConnectionLog, type Whoami } from './fixtures';
 
 const EXPIRED: SocketSessionEndedData = { code: 'token_expired', status: 401, message: ErrorMessages.expired };
@@ -93,8 +93,8 @@ for (const transport of TRANSPORTS) {
     describe('expiry (on the service clock: a test clock drives it, no real waiting)', () => {
       it('ends the socket when its token expires (exp + decodeLeeway): the event, then a server disconnect; liveSession: false keeps it', async () => {
         const clock = new TestClock();
-        const strict = useClock(testService({ denylistEnabled: true }), clock);
-        const lenient = useClock(testService({ decodeLeeway: 2 }), clock);
+        const strict = testService({ denylistEnabled: true, clock });
+        const lenient = testService({ decodeLeeway: 2, clock });
         const a = await serve(strict);
         const b = await serve(lenient);
         const c = await serve(strict, { liveSession: false });
@@ -140,7 +140,7 @@ for (const transport of TRANSPORTS) {
           expect(warnings).to.not.include('TimeoutOverflowWarning');
 
           const clock = new TestClock();
-          const auth = useClock(testService(), clock);
+          const auth = testService({ clock });
           const { server, root } = await serve(auth);
           const token = await auth.createAccessToken({ subject: 'bob', expiresIn: 30 * 24 * 3600 });
           const socket = await open(server, token);
@@ -251,7 +251,7 @@ for (const transport of TRANSPORTS) {
       it('ends a socket whose token another process revoked in the shared store', async () => {
         const store = new MemoryDenylist();
         const clock = new TestClock();
-        const here = useClock(testService({ denylistEnabled: true, denylist: store }), clock);
+        const here = testService({ denylistEnabled: true, denylist: store, clock });
         const { server, root } = await serve(here, { liveSession: { recheckIntervalMs: 50 } });
         const token = await here.createAccessToken({ subject: 'alice' });
         const other = await here.createAccessToken({ subject: 'bob' });
@@ -280,7 +280,7 @@ for (const transport of TRANSPORTS) {
           revoke: () => undefined,
         };
         const clock = new TestClock();
-        const auth = useClock(testService({ denylistEnabled: true, denylist: store }), clock);
+        const auth = testService({ denylistEnabled: true, denylist: store, clock });
         const errors: unknown[] = [];
         const { server } = await serve(auth, { liveSession: { recheckIntervalMs: 30 }, onError: (error) => errors.push(error) });
         const socket = await open(server, await auth.createAccessToken({ subject: 'alice' }));
@@ -325,9 +325,9 @@ for (const transport of TRANSPORTS) {
 
 describe('liveSession option validation', () => {
   it('defaults to expiry and revocation without rechecks; false or both rules off is off', () => {
-    expect(resolveLiveSession(undefined)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
-    expect(resolveLiveSession(true)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined });
-    expect(resolveLiveSession({ recheckIntervalMs: 5000 })).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: 5000 });
+    expect(resolveLiveSession(undefined)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined, warnBeforeMs: undefined });
+    expect(resolveLiveSession(true)).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: undefined, warnBeforeMs: undefined });
+    expect(resolveLiveSession({ recheckIntervalMs: 5000 })).to.deep.equal({ expiry: true, revocation: true, recheckIntervalMs: 5000, warnBeforeMs: undefined });
     expect(resolveLiveSession(false)).to.equal(undefined);
     expect(resolveLiveSession({ expiry: false, revocation: false })).to.equal(undefined);
   });

@@ -81,3 +81,22 @@ describe('createPasetoSocketMiddleware: its own options', () => {
     expect(configError(() => pasetoSocketMiddleware({ namespace: '/admin' } as never)).field).to.equal('namespace');
   });
 });
+
+describe('socket middleware: the service source', () => {
+  it('a factory is called once, when the middleware is created (a mistake in it shows at start-up); a function taking an argument is refused at creation', async () => {
+    const auth = testService();
+    let calls = 0;
+    const middleware = pasetoSocketMiddleware({
+      auth: () => {
+        calls += 1;
+        return auth;
+      },
+    });
+    expect(calls).to.equal(1);
+    const token = await auth.createAccessToken({ subject: 'alice' });
+    const run = () => new Promise<unknown>((done) => middleware({ handshake: { auth: { token } }, data: {} }, (error) => done(error ?? 'accepted')));
+    expect([await run(), await run()]).to.deep.equal(['accepted', 'accepted']);
+    expect(calls).to.equal(1);
+    expect(configError(() => pasetoSocketMiddleware({ auth: ((_: unknown) => auth) as never })).field).to.equal('auth');
+  });
+});

@@ -1,113 +1,28 @@
-import { MAX_TIMER_DELAY_MS, scheduleOn } from '../clock';
-import { ErrorMessages, PasetoConfigError } from '../errors';
+import { scheduleOn } from '../clock';
+import { ErrorMessages } from '../errors';
 import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
-import type { PasetoSocketLike } from './middleware';
-import { serviceClock } from './service-clock';
+import { SOCKET_EXPIRING_EVENT, SOCKET_SESSION_ENDED_EVENT, type SocketExpiringData, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
+import type { LiveSocket, PasetoSocketLike } from './record';
 
-/** The event a socket receives just before the server ends its session; its payload is {@link SocketSessionEndedData}. */
-export const SOCKET_SESSION_ENDED_EVENT = 'paseto:session_ended';
+import type { ResolvedLiveSession } from './live-session-options';
+export { SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
 
-/** Why a live session ended: the same codes HTTP answers for such a token. */
-export type SocketSessionEndCode = 'token_expired' | 'token_revoked';
+export { resolveLiveSession, type ResolvedLiveSession, type SocketLiveSessionOptions } from './live-session-options';
 
-/** Payload of {@link SOCKET_SESSION_ENDED_EVENT}: the code, status and message HTTP would give for the token now. */
-export interface SocketSessionEndedData {
-  /** `token_expired` or `token_revoked`. */
-  readonly code: SocketSessionEndCode;
-  /** The HTTP status of that code (after the service's `statusCodes` overrides). */
-  readonly status: number;
-  /** The exact HTTP message (`Token expired.`, `Token has been revoked`). */
-  readonly message: string;
-}
-
-/**
- * Live-session rules of a socket middleware (option `liveSession`): what ends an accepted socket
- * before the client closes it. Each ended socket receives {@link SOCKET_SESSION_ENDED_EVENT}, then
- * is disconnected from its namespace (the `disconnect` handlers, socket-controllers' `@OnDisconnect`
- * included, run as usual).
- */
-export interface SocketLiveSessionOptions {
-  /** End the socket when its token expires (`exp` plus the service's `decodeLeeway`). Default `true`. */
-  expiry?: boolean;
-  /**
-   * End the socket when its token is revoked (if verification checks revocation for its type:
-   * `denylistEnabled` and `denylistTokenChecks`). Revocations through this process's
-   * `auth.revokeToken()` end it at once; revocations by other processes are only found with
-   * `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
-   * the middleware runs (its `userLoader`), it is refused with `token_revoked`; revoked later in
-   * the handshake, the socket is ended when it connects (each new session asks the denylist once;
-   * a failing store keeps the socket and is reported to `onError`). Default `true`.
-   */
-  revocation?: boolean;
-  /**
-   * Also ask the denylist, every this many milliseconds, whether the tokens of live sockets were
-   * revoked elsewhere (a shared store such as Redis). Counted from the end of one pass to the start
-   * of the next; one query per distinct token per pass. A failing store keeps the sockets and is
-   * reported to `onError`; the next pass asks again. Default: no rechecks.
-   */
-  recheckIntervalMs?: number;
-}
-
-/** The rules in force; `undefined` from {@link resolveLiveSession} means live sessions are off. */
-export interface ResolvedLiveSession {
-  readonly expiry: boolean;
-  readonly revocation: boolean;
-  readonly recheckIntervalMs: number | undefined;
-}
-
-/**
- * Fills in the defaults of option `liveSession` (`undefined`/`true`: expiry and revocation, no
- * rechecks; `false`: off).
- * @throws PasetoConfigError for an invalid `recheckIntervalMs`, or one given with `revocation: false`
- */
-export function resolveLiveSession(option: boolean | SocketLiveSessionOptions | undefined): ResolvedLiveSession | undefined {
-  if (option === false) return undefined;
-  const { expiry = true, revocation = true, recheckIntervalMs } = option === true || option === undefined ? {} : option;
-  if (recheckIntervalMs !== undefined) {
-    if (typeof recheckIntervalMs !== 'number' || !Number.isFinite(recheckIntervalMs) || recheckIntervalMs <= 0 || recheckIntervalMs > MAX_TIMER_DELAY_MS) {
-      throw new PasetoConfigError('liveSession.recheckIntervalMs', `must be a number of milliseconds between 1 and ${MAX_TIMER_DELAY_MS}`);
-    }
-    if (!revocation) throw new PasetoConfigError('liveSession.recheckIntervalMs', 'rechecks revocation, so it cannot be combined with revocation: false');
-  }
-  if (!expiry && !revocation) return undefined;
-  return { expiry, revocation, recheckIntervalMs };
-}
-
-/** What a live session needs of a socket beyond {@link PasetoSocketLike}; socket.io's `Socket` has it all. */
-interface LiveSocket extends PasetoSocketLike {
-  readonly connected: boolean;
-  emit(event: string, data: SocketSessionEndedData): unknown;
-  disconnect(): unknown;
-  once(event: 'disconnect', listener: () => void): unknown;
-}
-
-/** A socket.io namespace, as far as we use it. */
-interface LiveNamespace {
-  on(event: 'connection', listener: (socket: unknown) => void): unknown;
-}
-
-function isLiveSocket(socket: PasetoSocketLike): socket is LiveSocket {
-  const candidate = socket as Partial<Record<keyof LiveSocket, unknown>>;
-  return typeof candidate.emit === 'function' && typeof candidate.disconnect === 'function' && typeof candidate.once === 'function';
-}
-
-function isLiveNamespace(nsp: unknown): nsp is LiveNamespace {
-  return typeof nsp === 'object' && nsp !== null && typeof (nsp as { on?: unknown }).on === 'function';
-}
-
-/** A socket accepted by the middleware, armed once socket.io has connected it. */
+/** A session of a connected socket (new or recovered), armed on the service's clock. */
 interface Session {
   readonly kind: 'session';
   readonly socket: LiveSocket;
   readonly auth: PasetoAuthService;
-  readonly token: VerifiedToken;
-  /** Cancels the pending expiry check. */
-  cancelTimer: (() => void) | undefined;
+  /** The token in force: replaced by a re-authentication. */
+  token: VerifiedToken;
+  /** Cancel the pending expiry check and warning of the token in force. */
+  cancelTimers: Array<() => void>;
   ended: boolean;
 }
 
-/** A handshake between its verification and the end of the middleware's own work (e.g. its `userLoader`). */
+/** A handshake (or a re-authentication) between its verification and the end of its own work (e.g. its `userLoader`). */
 interface Held {
   readonly kind: 'held';
   readonly socket: PasetoSocketLike;
@@ -137,18 +52,18 @@ interface RevocationGroup {
   closed: boolean;
 }
 
+/** The moment a token stops verifying on its service (`exp` plus `decodeLeeway`), in ms; `null` without `exp`. */
+export function sessionDeadline(auth: PasetoAuthService, token: VerifiedToken): number | null {
+  return token.expiresAt === null ? null : token.expiresAt.getTime() + auth.config.decodeLeeway * 1000;
+}
+
 /**
  * The live sessions of one middleware instance. Every piece of state is owned here and released
  * when a socket disconnects: no socket, timer or service subscription outlives its connection.
  */
 export class LiveSessionTracker {
-  // Accepted but not yet connected: a later middleware may still refuse the socket, and socket.io
-  // then drops it without a `disconnect` event, so nothing is armed before `connection` (a weak
-  // map: a dropped socket leaves nothing behind). A revocation in that window is caught by the
-  // one denylist query of `confirm` when the session starts.
-  private readonly pending = new WeakMap<object, { readonly socket: LiveSocket; readonly auth: PasetoAuthService; readonly token: VerifiedToken }>();
-  private readonly namespaces = new WeakSet<object>();
   private readonly sessions = new Set<Session>();
+  private readonly bySocket = new WeakMap<object, Session>();
   private readonly groups = new Map<PasetoAuthService, RevocationGroup>();
 
   constructor(
@@ -162,11 +77,10 @@ export class LiveSessionTracker {
   }
 
   /**
-   * Called as soon as the middleware has verified `token` (before its `userLoader`): while held,
-   * the `jti` is in the revocation registry, so a revocation during the rest of the middleware's
-   * work is seen (`hold.revoked`) and the middleware refuses the socket. Release it when the
-   * middleware is done, accepted or not. `undefined` when revocation is not watched for this
-   * token (rule off, or its type not in `denylistTokenChecks`).
+   * Called as soon as a token is verified for a socket (before the `userLoader`): while held, the
+   * `jti` is in the revocation registry, so a revocation during the rest of the work is seen
+   * (`hold.revoked`) and the caller refuses. Release it when done, accepted or not. `undefined`
+   * when revocation is not watched for this token (rule off, or its type not in `denylistTokenChecks`).
    */
   hold(socket: PasetoSocketLike, auth: PasetoAuthService, token: VerifiedToken): SocketHandshakeHold | undefined {
     if (!this.rules.revocation || !auth.isRevocationChecked(token)) return undefined;
@@ -181,57 +95,71 @@ export class LiveSessionTracker {
   }
 
   /**
-   * Called when the middleware accepts `socket` with `token`; the session starts when socket.io
-   * connects the socket. Objects that are not socket.io sockets (no `emit`/`disconnect`/`once`,
-   * no namespace) cannot be ended and are not watched.
+   * Starts the session of a socket socket.io has just connected: a new one the middleware accepted,
+   * or one restored by connection-state recovery (which may skip every middleware). Either way its
+   * token is checked again at once — past its expiry, or revoked meanwhile (one denylist query),
+   * the session ends with {@link SOCKET_SESSION_ENDED_EVENT} — and watched from then on.
    */
-  watch(socket: PasetoSocketLike, auth: PasetoAuthService, token: VerifiedToken): void {
-    const nsp = socket.nsp;
-    if (!isLiveSocket(socket) || !isLiveNamespace(nsp)) return;
-    this.pending.set(socket, { socket, auth, token });
-    if (!this.namespaces.has(nsp)) {
-      this.namespaces.add(nsp);
-      nsp.on('connection', (connected) => this.connected(connected));
-    }
-  }
-
-  private connected(candidate: unknown): void {
-    if (typeof candidate !== 'object' || candidate === null) return;
-    const accepted = this.pending.get(candidate);
-    if (accepted === undefined) return;
-    this.pending.delete(candidate);
+  start(socket: LiveSocket, auth: PasetoAuthService, token: VerifiedToken): void {
     // An earlier `connection` handler may already have disconnected it: nothing to watch.
-    if (!accepted.socket.connected) return;
-    const session: Session = { kind: 'session', ...accepted, cancelTimer: undefined, ended: false };
+    if (!socket.connected || this.bySocket.has(socket)) return;
+    const session: Session = { kind: 'session', socket, auth, token, cancelTimers: [], ended: false };
     this.sessions.add(session);
-    accepted.socket.once('disconnect', () => this.release(session));
-    const expiresAt = accepted.token.expiresAt;
-    if (this.rules.expiry && expiresAt !== null) {
-      this.armExpiry(session, expiresAt.getTime() + accepted.auth.config.decodeLeeway * 1000);
-    }
-    if (this.rules.revocation && accepted.auth.isRevocationChecked(accepted.token)) {
-      // From here on, revocations through the service end the session at once. One revoked
-      // between the middleware's verification and now (while a later middleware ran, or just
-      // before the hold) is already in the store: ask once.
+    this.bySocket.set(socket, session);
+    socket.once('disconnect', () => this.release(session));
+    this.arm(session);
+    if (session.ended) return;
+    if (this.rules.revocation && auth.isRevocationChecked(token)) {
+      // From here on, revocations through the service end the session at once. One made before
+      // (while a later middleware ran, or during a recovered socket's absence) is in the store: ask once.
       this.register(session);
       void this.confirm(session);
     }
   }
 
   /**
-   * The one denylist query of a new session; never rejects. A failing store keeps the socket (as a
-   * recheck would) and is reported: the handshake passed the store moments ago, and a revocation
-   * through this process needs the store too.
+   * Moves a session to the token of a successful re-authentication: its expiry timer, warning and
+   * revocation watch follow the new token. No-op for a socket without a session.
    */
-  private async confirm(session: Session): Promise<void> {
-    let revoked: boolean;
-    try {
-      revoked = await session.auth.isRevoked(session.token);
-    } catch (error) {
-      this.report(error, session.socket);
+  replace(socket: PasetoSocketLike, token: VerifiedToken): void {
+    const session = this.bySocket.get(socket);
+    if (session === undefined || session.ended) return;
+    this.disarm(session);
+    this.unregister(session);
+    session.token = token;
+    this.arm(session);
+    if (!session.ended && this.rules.revocation && session.auth.isRevocationChecked(token)) this.register(session);
+  }
+
+  /** True when the socket's session is known to be over (ended, or its token revoked); for per-packet checks. */
+  hasEnded(socket: PasetoSocketLike): boolean {
+    return this.bySocket.get(socket)?.ended === true;
+  }
+
+  /** Arms the expiry check and the warning of the token in force; ends the session at once when its deadline is past. */
+  private arm(session: Session): void {
+    const deadline = sessionDeadline(session.auth, session.token);
+    if (!this.rules.expiry || deadline === null) return;
+    const clock = session.auth.clock;
+    if (clock.now() > deadline) {
+      this.end(session, 'token_expired');
       return;
     }
-    if (revoked) this.end(session, 'token_revoked');
+    this.armExpiry(session, deadline);
+    const warnBeforeMs = this.rules.warnBeforeMs;
+    if (warnBeforeMs !== undefined) {
+      const token = session.token;
+      const warn = (): void => {
+        if (session.token === token) this.warn(session);
+      };
+      const delay = deadline - warnBeforeMs - clock.now();
+      if (delay <= 0) warn();
+      else session.cancelTimers.push(scheduleOn(clock, warn, delay));
+    }
+  }
+
+  private disarm(session: Session): void {
+    for (const cancel of session.cancelTimers.splice(0)) cancel();
   }
 
   /**
@@ -239,11 +167,42 @@ export class LiveSessionTracker {
    * be capped, so it re-arms until then. Timers run on that clock, so a test clock drives them.
    */
   private armExpiry(session: Session, deadline: number): void {
-    const clock = serviceClock(session.auth);
-    session.cancelTimer = scheduleOn(clock, () => {
-      if (clock.now() > deadline) this.end(session, 'token_expired');
-      else this.armExpiry(session, deadline);
-    }, deadline - clock.now() + 1);
+    const clock = session.auth.clock;
+    session.cancelTimers.push(
+      scheduleOn(clock, () => {
+        if (clock.now() > deadline) this.end(session, 'token_expired');
+        else this.armExpiry(session, deadline);
+      }, deadline - clock.now() + 1),
+    );
+  }
+
+  private warn(session: Session): void {
+    const expiresAt = session.token.expiresAt;
+    if (session.ended || expiresAt === null) return;
+    const data: SocketExpiringData = { expiresAt: expiresAt.toISOString() };
+    try {
+      session.socket.emit(SOCKET_EXPIRING_EVENT, data);
+    } catch (error) {
+      this.report(error, session.socket);
+    }
+  }
+
+  /**
+   * The one denylist query of a new or recovered session; never rejects. A failing store keeps the
+   * socket (as a recheck would) and is reported: the handshake passed the store moments ago, and a
+   * revocation through this process needs the store too.
+   */
+  private async confirm(session: Session): Promise<void> {
+    const token = session.token;
+    let revoked: boolean;
+    try {
+      revoked = await session.auth.isRevoked(token);
+    } catch (error) {
+      this.report(error, session.socket);
+      return;
+    }
+    // A re-authentication meanwhile moved the session to a token checked by its own verification.
+    if (revoked && session.token === token) this.end(session, 'token_revoked');
   }
 
   private register(entry: Revocable): void {
@@ -276,7 +235,7 @@ export class LiveSessionTracker {
   private scheduleRecheck(group: RevocationGroup): void {
     const interval = this.rules.recheckIntervalMs;
     if (interval === undefined || group.closed) return;
-    group.cancelRecheck = scheduleOn(serviceClock(group.auth), () => {
+    group.cancelRecheck = scheduleOn(group.auth.clock, () => {
       void this.recheck(group).then(() => this.scheduleRecheck(group));
     }, interval);
   }
@@ -325,9 +284,9 @@ export class LiveSessionTracker {
     }
   }
 
-  /** Forgets a session: its timer, its registry entry, and the group once it is empty. Idempotent. */
+  /** Forgets a session: its timers, its registry entry, and the group once it is empty. Idempotent. */
   private release(session: Session): void {
-    session.cancelTimer?.();
+    this.disarm(session);
     if (this.sessions.delete(session)) this.unregister(session);
   }
 

@@ -1,28 +1,16 @@
-import { Container } from 'typedi';
 import { ErrorMessages, PasetoConfigError, isAuthPasetoError, type AuthPasetoErrorCode } from '../errors';
-import { PasetoAuthService } from '../service';
+import type { PasetoAuthService } from '../service';
+import { serviceSource, type PasetoAuthSource, type ServiceSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
 import { checkSocketMiddlewareOptions } from './options';
+import { ConnectionHook } from './connection';
+import { resolveEventRules, type SocketEventRules } from './events';
 import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions } from './live-session';
 import { withRefusedToken } from '../events';
+import { clearRecord, setRecord, type PasetoSocketLike, type SocketAuthRecord } from './record';
 
-/**
- * The parts of a Socket.IO socket the middleware uses. Structural, so the package does not need
- * socket.io's types at runtime; socket.io's `Socket` satisfies it.
- */
-export interface PasetoSocketLike {
-  readonly handshake: SocketHandshakeLike;
-  /**
-   * The engine.io handshake request (the first polling request or the WebSocket upgrade); its
-   * `rawHeaders` show a token header sent twice, which `handshake.headers` hides.
-   */
-  readonly request?: { readonly rawHeaders?: readonly string[] } | null;
-  /** socket.io's per-socket bag (`socket.data`); the verified token is kept under {@link SOCKET_AUTH_DATA_KEY}. */
-  data: unknown;
-  /** The namespace the socket connects to. */
-  readonly nsp?: { readonly name: string };
-}
+export { getSocketAuth, getSocketUser, SOCKET_AUTH_DATA_KEY, type PasetoSocketLike, type SocketAuthRecord } from './record';
 
 /** `code` of a refusal that is not an authentication failure (a throwing `userLoader`, a bug). */
 export const SOCKET_INTERNAL_ERROR_CODE = 'internal_error';
@@ -61,8 +49,12 @@ export type SocketExplicitToken = string | ((handshake: SocketHandshakeLike) => 
 
 /** What {@link pasetoSocketMiddleware} requires of a connection. */
 export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenLookupOptions {
-  /** The service; default `Container.get(PasetoAuthService)`, resolved on the first connection. */
-  auth?: PasetoAuthService;
+  /**
+   * The service, or a function giving it (called once); default `Container.get(PasetoAuthService)`,
+   * resolved once: when the middleware is created if `PASETO_CONFIG` is in the container already
+   * (a configuration mistake then throws at start-up), else on the first connection.
+   */
+  auth?: PasetoAuthSource;
   /** A token that skips the lookup (or a function returning one). */
   token?: SocketExplicitToken;
   /** Require a fresh access token. */
@@ -108,6 +100,17 @@ export interface PasetoSocketMiddlewareOptions<U = unknown> extends SocketTokenL
    * @throws PasetoConfigError (when the middleware is created) for an invalid `recheckIntervalMs`
    */
   liveSession?: boolean | SocketLiveSessionOptions;
+  /**
+   * Per-event guards: event names (exact, or a prefix ending in `*`) mapped to what their sender's
+   * token must have (`roles`, `anyRole`, `fresh`, `type`), e.g.
+   * `{ 'admin:*': { roles: ['admin'] }, transfer: { fresh: true } }`. Checked in memory for every
+   * packet (no cryptography): with rules, every event of a session that is over (expired, revoked)
+   * is refused too. A refused event never reaches a handler: its acknowledgement gets
+   * `{ error: { code, status, message } }`, or without one the client receives
+   * `paseto:event_refused`; the socket stays connected.
+   * @throws PasetoConfigError (when the middleware is created) for a malformed name or rule
+   */
+  events?: SocketEventRules;
 }
 
 /** A socket.io middleware: `io.use(fn)`, `io.of(name).use(fn)`. It never throws: failures go to `next(err)`. */
@@ -115,17 +118,6 @@ export interface PasetoSocketMiddlewareFunction {
   (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void;
   /** Connected sockets whose live session this middleware watches now (always 0 with `liveSession: false`); for metrics and leak checks. */
   readonly liveSessions: number;
-}
-
-/** Key of our record on `socket.data`; namespaced so it cannot collide with the application's own fields. */
-export const SOCKET_AUTH_DATA_KEY = 'pasetoControllers';
-
-/** What the middleware keeps on `socket.data[SOCKET_AUTH_DATA_KEY]`. */
-export interface SocketAuthRecord<U = unknown> {
-  /** The verified token, `null` for an anonymous connection to an optional namespace. */
-  readonly token: VerifiedToken | null;
-  /** The loaded user, `null` without a `userLoader` or for an anonymous connection. */
-  readonly user: U | null;
 }
 
 /**
@@ -142,11 +134,22 @@ export interface SocketAuthRecord<U = unknown> {
  */
 export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlewareOptions<U> = {}): PasetoSocketMiddlewareFunction {
   checkSocketMiddlewareOptions(options);
+  const source = serviceSource(options.auth);
+  if (source.ready) source.get();
+  return socketMiddlewareOn(source, options);
+}
+
+/**
+ * The middleware of validated `options` on a service source. Internal: the ready-made
+ * socket-controllers class passes a source that asks the container on every connection.
+ */
+export function socketMiddlewareOn<U>(source: ServiceSource, options: PasetoSocketMiddlewareOptions<U>): PasetoSocketMiddlewareFunction {
   const rules = resolveLiveSession(options.liveSession);
   const origins = resolveOrigins(options.allowedOrigins);
   const tracker = rules === undefined ? undefined : new LiveSessionTracker(rules, options.onError);
+  const hook = new ConnectionHook({ requirement: options, tracker, events: resolveEventRules(options.events), service: () => source.get(), onError: options.onError });
   const middleware = (socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void => {
-    admit(socket, options, origins, tracker).then(
+    admit(source, socket, options, origins, tracker, hook).then(
       () => next(),
       (error: unknown) => next(toSocketAuthError(error, socket, options)),
     )
@@ -158,10 +161,17 @@ export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlew
 }
 
 /** Async, so that a service that cannot be constructed is a rejection (a refusal), never a throw. */
-async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, origins: ReadonlySet<string> | undefined, tracker: LiveSessionTracker | undefined): Promise<void> {
-  const auth = options.auth ?? Container.get(PasetoAuthService);
+async function admit<U>(
+  source: ServiceSource,
+  socket: PasetoSocketLike,
+  options: PasetoSocketMiddlewareOptions<U>,
+  origins: ReadonlySet<string> | undefined,
+  tracker: LiveSessionTracker | undefined,
+  hook: ConnectionHook<U>,
+): Promise<void> {
+  const auth = source.get();
   try {
-    await authenticateWith(auth, socket, options, origins, tracker);
+    await authenticateWith(auth, socket, options, origins, tracker, hook);
   } catch (error) {
     // Every refused handshake of this middleware, told to the service's failure listeners.
     auth.reportFailure(error, { transport: 'socket', ip: socket.handshake.address });
@@ -176,7 +186,7 @@ async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewar
  * (`liveSession` is the middleware's).
  */
 export async function authenticateSocket<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>): Promise<SocketAuthRecord<U>> {
-  return authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, resolveOrigins(options.allowedOrigins), undefined);
+  return authenticateWith(serviceSource(options.auth).get(), socket, options, resolveOrigins(options.allowedOrigins), undefined, undefined);
 }
 
 async function authenticateWith<U>(
@@ -185,6 +195,7 @@ async function authenticateWith<U>(
   options: PasetoSocketMiddlewareOptions<U>,
   origins: ReadonlySet<string> | undefined,
   tracker: LiveSessionTracker | undefined,
+  hook: ConnectionHook<U> | undefined,
 ): Promise<SocketAuthRecord<U>> {
   if (origins !== undefined) checkOrigin(auth, socket.handshake, origins);
   const token =
@@ -210,8 +221,9 @@ async function authenticateWith<U>(
     if (hold?.revoked === true) throw withRefusedToken(auth.error('token_revoked', ErrorMessages.revoked), verified);
     const record: SocketAuthRecord<U> = { token: verified, user };
     setRecord(socket, record);
-    // The session itself starts when socket.io connects the socket (a later middleware may refuse it).
-    if (verified !== null) tracker?.watch(socket, auth, verified);
+    // The session, re-authentication and event guards start when socket.io connects the socket
+    // (a later middleware may refuse it).
+    hook?.accept(socket, auth);
     return record;
   } finally {
     hold?.release();
@@ -280,38 +292,4 @@ function toSocketAuthError<U>(error: unknown, socket: PasetoSocketLike, options:
     // The application's logger failing must not turn a refusal into a crash.
   }
   return new SocketAuthError(SOCKET_INTERNAL_ERROR_MESSAGE, { code: SOCKET_INTERNAL_ERROR_CODE, status: 500 });
-}
-
-function dataBag(socket: PasetoSocketLike): Record<string, unknown> {
-  if (typeof socket.data !== 'object' || socket.data === null) socket.data = {};
-  return socket.data as Record<string, unknown>;
-}
-
-function setRecord<U>(socket: PasetoSocketLike, record: SocketAuthRecord<U>): void {
-  dataBag(socket)[SOCKET_AUTH_DATA_KEY] = Object.freeze(record);
-}
-
-function clearRecord(socket: PasetoSocketLike): void {
-  if (typeof socket.data === 'object' && socket.data !== null) {
-    delete (socket.data as Record<string, unknown>)[SOCKET_AUTH_DATA_KEY];
-  }
-}
-
-function getRecord(socket: Pick<PasetoSocketLike, 'data'>): SocketAuthRecord | undefined {
-  if (typeof socket.data !== 'object' || socket.data === null) return undefined;
-  const record = (socket.data as Record<string, unknown>)[SOCKET_AUTH_DATA_KEY];
-  return typeof record === 'object' && record !== null ? (record as SocketAuthRecord) : undefined;
-}
-
-/**
- * The verified token of a socket accepted by our middleware; `null` for an anonymous connection
- * to an optional namespace, and for a socket no PASETO middleware has run on.
- */
-export function getSocketAuth(socket: Pick<PasetoSocketLike, 'data'>): VerifiedToken | null {
-  return getRecord(socket)?.token ?? null;
-}
-
-/** The user the middleware's `userLoader` loaded for this socket, or `null`. */
-export function getSocketUser<U = unknown>(socket: Pick<PasetoSocketLike, 'data'>): U | null {
-  return (getRecord(socket)?.user as U | null | undefined) ?? null;
 }

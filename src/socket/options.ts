@@ -24,16 +24,18 @@ export const REQUIREMENT_CHECKS: Readonly<Record<string, OptionCheck>> = {
 
 /**
  * The checks of every option of `pasetoSocketMiddleware`. Options with their own resolver
- * (`allowedOrigins`, `liveSession`) are only type-checked here and resolved by it.
+ * (`allowedOrigins`, `liveSession`, `events`) are only type-checked here and resolved by it.
  */
 const MIDDLEWARE_CHECKS: Readonly<Record<string, OptionCheck>> = {
   ...REQUIREMENT_CHECKS,
-  auth: (value) => (typeof value === 'object' && value !== null && typeof (value as { authenticate?: unknown }).authenticate === 'function' ? undefined : 'must be a PasetoAuthService'),
+  // Checked by the service resolver, with the same message as the HTTP adapters.
+  auth: () => undefined,
   token: (value) => (typeof value === 'string' || typeof value === 'function' ? undefined : 'must be a token string or a function returning one'),
   optional: isBoolean,
   base64Encoded: isBoolean,
   implicitAssertion: (value) => (typeof value === 'string' || value instanceof Uint8Array ? undefined : 'must be a string or a Uint8Array'),
   allowedOrigins: () => undefined,
+  events: () => undefined,
   userLoader: isFunction,
   onError: isFunction,
   liveSession: (value) => (typeof value === 'boolean' || isObject(value) === undefined ? undefined : 'must be true, false or an object'),

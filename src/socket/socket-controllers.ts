@@ -1,14 +1,18 @@
 import { Service } from 'typedi';
-import { PasetoConfigError } from '../errors';
 import {
   pasetoSocketMiddleware,
+  socketMiddlewareOn,
   type PasetoSocketLike,
   type PasetoSocketMiddlewareFunction,
   type PasetoSocketMiddlewareOptions,
   type SocketAuthError,
 } from './middleware';
+import { AuthPasetoError, ErrorMessages, PasetoConfigError } from '../errors';
 import { recordPasetoMiddleware } from './coverage';
-import { checkSocketControllersMiddlewareOptions } from './options';
+import { judgeEvent, refuseEvent, SOCKET_EVENT_RULE_CHECKS, type SocketEventRule } from './events';
+import { checkOptions, checkSocketControllersMiddlewareOptions } from './options';
+import { bindingOf, getSocketAuth, type LiveSocket } from './record';
+import { serviceSource } from '../service-source';
 
 /** A namespace as socket-controllers' `@Middleware({ namespace })` takes it. */
 export type SocketControllersNamespace = string | RegExp | ReadonlyArray<string | RegExp>;
@@ -34,9 +38,26 @@ export interface PasetoSocketControllersMiddleware {
 /** A `@Middleware` class produced by {@link createPasetoSocketMiddleware}. */
 export type PasetoSocketControllersMiddlewareClass = new () => PasetoSocketControllersMiddleware;
 
-/** The one export of socket-controllers we use, typed here so its types are not needed at runtime. */
+/** The part of socket-controllers' event context an interceptor reads. */
+interface SocketEventContextLike {
+  readonly socket: object;
+  readonly eventName?: string;
+  readonly ack?: unknown;
+}
+
+/** The exports of socket-controllers we use, typed here so its types are not needed at runtime. */
 interface SocketControllersModule {
   Middleware(options?: { priority?: number; namespace?: string | RegExp | Array<string | RegExp> }): (target: abstract new (...args: never[]) => unknown) => void;
+  /** Not exported by the index of socket-controllers 0.3.1 (its runtime supports interceptors): see {@link useInterceptorOf}. */
+  UseInterceptor?: UseInterceptorDecorator;
+}
+
+type UseInterceptorDecorator = (...interceptors: Array<{ use(context: SocketEventContextLike, next: () => unknown): unknown }>) => (target: object, method: string) => void;
+
+/** socket-controllers' `UseInterceptor`: from its index when exported, else from its own module (0.3.1 runs interceptors but does not export the decorator). */
+function useInterceptorOf(module: SocketControllersModule): UseInterceptorDecorator {
+  if (typeof module.UseInterceptor === 'function') return module.UseInterceptor;
+  return (require('socket-controllers/decorators/UseInterceptor') as { UseInterceptor: UseInterceptorDecorator }).UseInterceptor;
 }
 
 /**
@@ -55,10 +76,10 @@ function loadSocketControllers(): SocketControllersModule | undefined {
   }
 }
 
-function requireSocketControllers(): SocketControllersModule {
+function requireSocketControllers(what: string): SocketControllersModule {
   const module = loadSocketControllers();
   if (module === undefined) {
-    throw new PasetoConfigError('socket-controllers', 'createPasetoSocketMiddleware needs the optional peer dependency socket-controllers: npm install socket-controllers');
+    throw new PasetoConfigError('socket-controllers', `${what} needs the optional peer dependency socket-controllers: npm install socket-controllers`);
   }
   return module;
 }
@@ -74,8 +95,9 @@ function requireSocketControllers(): SocketControllersModule {
  */
 @Service()
 export class PasetoSocketMiddleware implements PasetoSocketControllersMiddleware {
-  // Built per instance: the service is resolved on the first connection, not at import.
-  private readonly handler: PasetoSocketMiddlewareFunction = pasetoSocketMiddleware();
+  // The container is asked on every connection (it keeps its instance): this class is a container
+  // singleton that outlives a `Container.set(PasetoAuthService, …)` made after its first use.
+  private readonly handler: PasetoSocketMiddlewareFunction = socketMiddlewareOn(serviceSource(undefined, { cache: false }), {});
 
   /** Authenticates the socket; failures go to `next(err)`, never thrown. */
   use(socket: PasetoSocketLike, next: (err?: SocketAuthError) => void): void {
@@ -104,7 +126,7 @@ recordPasetoMiddleware(PasetoSocketMiddleware, undefined);
  */
 export function createPasetoSocketMiddleware<U = unknown>(options: PasetoSocketControllersMiddlewareOptions<U> = {}): PasetoSocketControllersMiddlewareClass {
   checkSocketControllersMiddlewareOptions(options);
-  const { Middleware } = requireSocketControllers();
+  const { Middleware } = requireSocketControllers('createPasetoSocketMiddleware');
   const { namespace, priority, ...requirement } = options;
   const handler = pasetoSocketMiddleware(requirement);
 
@@ -132,4 +154,43 @@ export function createPasetoSocketMiddleware<U = unknown>(options: PasetoSocketC
   })(PasetoNamespaceMiddleware);
   recordPasetoMiddleware(PasetoNamespaceMiddleware, rootOnly ? '/' : namespace);
   return PasetoNamespaceMiddleware;
+}
+
+/**
+ * Guards one socket-controllers `@OnMessage` method (an interceptor underneath), as option
+ * `events` of the middleware does: `@SocketAuthorized()` asks for a live session with a token,
+ * `@SocketAuthorized('admin')` (or a list) for these roles, `@SocketAuthorized({ fresh: true,
+ * anyRole: [...] })` for a rule. The check is in memory (expiry and revocation of the session,
+ * then the rule; no cryptography). A refused message never reaches the method: its
+ * acknowledgement gets `{ error: { code, status, message } }`, or the client receives
+ * `paseto:event_refused`; the socket stays connected. The namespace must be guarded by one of our
+ * middlewares (else: `token_missing`).
+ * @throws PasetoConfigError when the rule is malformed, or socket-controllers is not installed
+ * @example
+ * \@OnMessage('ban') \@SocketAuthorized('admin') ban(@MessageBody() body: Ban) { ... }
+ */
+export function SocketAuthorized(rolesOrRule?: string | readonly string[] | SocketEventRule): (target: object, method: string) => void {
+  const rule = socketAuthorizedRule(rolesOrRule);
+  const UseInterceptor = useInterceptorOf(requireSocketControllers('@SocketAuthorized'));
+  const interceptor = {
+    use(context: SocketEventContextLike, next: () => unknown): unknown {
+      const { socket } = context;
+      const binding = bindingOf(socket);
+      const refusal =
+        binding === undefined
+          ? new AuthPasetoError('token_missing', ErrorMessages.tokenMissing)
+          : judgeEvent(binding.auth, getSocketAuth(socket as PasetoSocketLike), binding.hasEnded(), rule);
+      if (refusal === undefined) return next();
+      refuseEvent(socket as LiveSocket, context.eventName ?? '', context.ack, refusal);
+      return undefined;
+    },
+  };
+  return (target, method) => UseInterceptor(interceptor)(target, method);
+}
+
+function socketAuthorizedRule(rolesOrRule: string | readonly string[] | SocketEventRule | undefined): SocketEventRule {
+  if (rolesOrRule === undefined) return {};
+  const rule = typeof rolesOrRule === 'string' ? { roles: [rolesOrRule] } : Array.isArray(rolesOrRule) ? { roles: rolesOrRule } : rolesOrRule;
+  checkOptions(rule, SOCKET_EVENT_RULE_CHECKS, 'SocketAuthorized.');
+  return Object.freeze({ ...(rule as SocketEventRule) });
 }

@@ -2,40 +2,12 @@ import type { HttpTokenLocation, ResolvedPasetoConfig } from '../config/options'
 import { HTTP_LOCATIONS } from '../config/schema';
 import type { MaybePromise } from '../maybe-promise';
 import { findToken, readHeaderToken, readQueryToken, resolveLocations, type TokenSource } from './lookup';
+import type { HttpRequestLike } from './http-request';
+import { DEFAULT_BODY_LIMIT, readJsonBody } from './json-body';
 import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
 
-/**
- * The parts of an HTTP request the token lookup reads. Structural on purpose: this module must not
- * depend on express (DESIGN §5); express 4 and 5 requests (node `IncomingMessage`s) satisfy it.
- * The stream methods are used only to read a JSON body no parser has read yet.
- */
-export interface HttpRequestLike {
-  /** Header names in lower case, as node gives them. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Every header line as received, names and values alternating (node keeps duplicates here only). */
-  readonly rawHeaders?: readonly string[];
-  /** The parsed body when a body parser ran (or after the lookup read it). */
-  body?: unknown;
-  /** The parsed query string (express); when absent, `url` is parsed. */
-  readonly query?: unknown;
-  /** The parsed cookies when cookie-parser ran; when absent, the Cookie header is parsed. */
-  readonly cookies?: unknown;
-  /** The request target (express may strip a mount path; the query string stays). */
-  readonly url?: string;
-  /** express: the request target as received; the query string is counted from it. */
-  readonly originalUrl?: string;
-  /** The HTTP method, read to decide whether a cookie-borne token needs its CSRF header. */
-  readonly method?: string;
-  /** Set by body-parser 1.x once it has read the body. */
-  _body?: boolean;
-  /** True once the body stream has been read to its end (by anyone). */
-  readonly readableEnded?: boolean;
-  on?(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
-  on?(event: 'end' | 'close', listener: () => void): unknown;
-  on?(event: 'error', listener: (error: Error) => void): unknown;
-  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
-  resume?(): unknown;
-}
+export type { HttpRequestLike } from './http-request';
+export { DEFAULT_BODY_LIMIT, readJsonBody, RequestBodyError } from './json-body';
 
 /** Per-route overrides of where and how an HTTP token is looked up (fastapi-paseto's `paseto_required` arguments). */
 export interface HttpTokenLookupOptions {
@@ -84,38 +56,6 @@ export type HttpTransportConfig = Pick<
   | 'refreshCsrfCookieKey'
 >;
 
-
-/** Default largest JSON body the lookup reads itself. */
-export const DEFAULT_BODY_LIMIT = 100 * 1024;
-
-
-/**
- * A request body the JSON lookup could not read: too large (413), not UTF-8 or compressed (415),
- * malformed JSON or a broken stream (400). Framework-free (routing-controllers stays an optional
- * peer): routing-controllers renders it by `httpCode` and `toJSON()`, and express' own handler by
- * `status`/`statusCode`.
- */
-export class RequestBodyError extends Error {
-  /** The HTTP status, read by routing-controllers. */
-  readonly httpCode: number;
-  readonly status: number;
-  readonly statusCode: number;
-  /** express/http-errors convention: the message is safe to show the client. */
-  readonly expose = true;
-
-  constructor(status: number, message: string) {
-    super(message);
-    Object.setPrototypeOf(this, new.target.prototype);
-    this.name = 'RequestBodyError';
-    this.httpCode = status;
-    this.status = status;
-    this.statusCode = status;
-  }
-
-  toJSON(): { name: string; message: string; status: number } {
-    return { name: this.name, message: this.message, status: this.httpCode };
-  }
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
@@ -226,104 +166,4 @@ function cookieValue(request: HttpRequestLike, name: string): unknown {
     }
   }
   return undefined;
-}
-
-function headerString(request: HttpRequestLike, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isJsonContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const type = contentType.split(';')[0].trim().toLowerCase();
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
-/**
- * The JSON body of a request as an object, or `undefined` when there is none or the content type
- * is not JSON (`application/json`, `application/*+json`). A body a parser already read is taken
- * from `request.body`. Otherwise, for a JSON content type, the stream is read
- * here with a size limit, and the result kept on `request.body` (with body-parser's `_body` flag and
- * the stream ended) so later parsers and `@Body()` see it instead of reading a drained stream.
- * routing-controllers parses bodies only on routes with `@Body`, so a JSON token on any other route
- * needs this.
- */
-export async function readJsonBody(request: HttpRequestLike, limit: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown> | undefined> {
-  // Only a JSON body, parsed already or not: a form post (urlencoded, multipart) is what a cross-site
-  // page can send without a preflight, and its field must not win over a CSRF-checked cookie.
-  if (!isJsonContentType(headerString(request, 'content-type'))) return undefined;
-  if (request._body === true || request.readableEnded === true) return isRecord(request.body) ? request.body : undefined;
-  if (isRecord(request.body) && Object.keys(request.body).length > 0) return request.body;
-  const length = headerString(request, 'content-length');
-  const chunked = request.headers['transfer-encoding'] !== undefined;
-  if (!chunked && (length === undefined || Number(length) === 0)) return undefined;
-  if (typeof request.on !== 'function') return undefined;
-
-  const encoding = (headerString(request, 'content-encoding') ?? 'identity').toLowerCase();
-  if (encoding !== 'identity') {
-    drain(request);
-    throw new RequestBodyError(415, 'Unsupported content encoding of the JSON body');
-  }
-  const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(headerString(request, 'content-type') ?? '')?.[2]?.toLowerCase();
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    drain(request);
-    throw new RequestBodyError(415, 'Unsupported charset of the JSON body');
-  }
-  if (length !== undefined && Number(length) > limit) {
-    drain(request);
-    throw new RequestBodyError(413, 'Request body too large');
-  }
-
-  const raw = await readStream(request, limit);
-  request._body = true;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch {
-    request.body = {};
-    throw new RequestBodyError(400, 'Malformed JSON body');
-  }
-  request.body = parsed;
-  return isRecord(parsed) ? parsed : undefined;
-}
-
-/** Discard the rest of a body we refuse, so the connection can be reused. */
-function drain(request: HttpRequestLike): void {
-  request.resume?.();
-}
-
-function readStream(request: HttpRequestLike, limit: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (failure: RequestBodyError | undefined): void => {
-      if (settled) return;
-      settled = true;
-      request.removeListener?.('data', onData);
-      request.removeListener?.('end', onEnd);
-      request.removeListener?.('error', onError);
-      request.removeListener?.('close', onClose);
-      if (failure) {
-        drain(request);
-        reject(failure);
-      } else {
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    const onData = (chunk: Buffer | string): void => {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      size += buffer.length;
-      if (size > limit) finish(new RequestBodyError(413, 'Request body too large'));
-      else chunks.push(buffer);
-    };
-    const onEnd = (): void => finish(undefined);
-    const onError = (): void => finish(new RequestBodyError(400, 'Request body could not be read'));
-    // 'close' before 'end': the client went away mid-body.
-    const onClose = (): void => finish(new RequestBodyError(400, 'Request body could not be read'));
-    request.on?.('data', onData);
-    request.on?.('end', onEnd);
-    request.on?.('error', onError);
-    request.on?.('close', onClose);
-  });
 }
