@@ -19,7 +19,8 @@ export type AuthPasetoErrorCode =
   | 'invalid_argument'
   | 'user_not_found'
   | 'denylist_unavailable'
-  | 'csrf_failed';
+  | 'csrf_failed'
+  | 'refresh_token_reused';
 
 /** The default HTTP status of each code; override per code with the `statusCodes` option. */
 export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>> = Object.freeze({
@@ -40,6 +41,7 @@ export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>>
   user_not_found: 401,
   denylist_unavailable: 503,
   csrf_failed: 401,
+  refresh_token_reused: 401,
 });
 
 /** Every code, for validation of `statusCodes` and for exhaustive tests. */
@@ -70,6 +72,8 @@ export const ErrorMessages = Object.freeze({
   csrfMissing: 'Missing CSRF token',
   csrfMismatch: 'CSRF double submit tokens do not match',
   csrfClaimMissing: "Token is missing the 'csrf' claim",
+  refreshTokenReused: 'Refresh token reuse detected; the session has been revoked',
+  sessionMissing: "Refresh token is missing the 'sid' claim; make it with createTokenPair to rotate it",
 });
 
 /** The `bad_header` message for a token header sent more than once (never quoting the values). */

@@ -30,6 +30,8 @@ export type {
   AuthenticateOptions,
   RoleRequirement,
   CreateAccessTokenOptions,
+  CreateTokenPairOptions,
+  TokenPair,
   CreateRefreshTokenOptions,
   CreateCustomTokenOptions,
   CreateTokenBaseOptions,
