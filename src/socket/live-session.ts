@@ -2,6 +2,7 @@ import { MAX_TIMER_DELAY_MS, scheduleOn } from '../clock';
 import { ErrorMessages, PasetoConfigError } from '../errors';
 import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
+import type { Revocation } from '../denylist/store';
 import type { PasetoSocketLike } from './middleware';
 import { serviceClock } from './service-clock';
 
@@ -32,9 +33,10 @@ export interface SocketLiveSessionOptions {
   expiry?: boolean;
   /**
    * End the socket when its token is revoked (if verification checks revocation for its type:
-   * `denylistEnabled` and `denylistTokenChecks`). Revocations through this process's
-   * `auth.revokeToken()` end it at once; revocations by other processes are only found with
-   * `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
+   * `denylistEnabled` and `denylistTokenChecks`). Revocations of its token, its session or its
+   * subject end it at once: those of this process, and, with a store that reports them
+   * (`RedisDenylist`), those of every process sharing the store (`auth.onRevocation`); with another
+   * shared store, revocations by other processes are only found with `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
    * the middleware runs (its `userLoader`), it is refused with `token_revoked`; revoked later in
    * the handshake, the socket is ended when it connects (each new session asks the denylist once;
    * a failing store keeps the socket and is reported to `onError`). Default `true`.
@@ -253,7 +255,7 @@ export class LiveSessionTracker {
       group = {
         auth: entry.auth,
         byJti,
-        unsubscribe: entry.auth.onRevoke((revoked) => this.revokeAll(byJti.get(revoked.jti))),
+        unsubscribe: entry.auth.onRevocation((revocation) => this.revokeAll(revocation.kind === 'token' ? byJti.get(revocation.jti) : matching(byJti, revocation))),
         cancelRecheck: undefined,
         closed: false,
       };
@@ -265,7 +267,7 @@ export class LiveSessionTracker {
     else entries.add(entry);
   }
 
-  /** Ends the sessions of a revoked `jti` and marks its held handshakes (their middleware refuses them). */
+  /** Ends the sessions of a revoked `jti`, session or subject, and marks its held handshakes (their middleware refuses them). */
   private revokeAll(entries: Set<Revocable> | undefined): void {
     for (const target of [...(entries ?? [])]) {
       if (target.kind === 'held') target.revoked = true;
@@ -352,4 +354,20 @@ export class LiveSessionTracker {
       // The application's logger failing must not break a timer callback.
     }
   }
+}
+
+/** The entries a session or subject revocation reaches (rare: a scan of the group is fine). */
+function matching(byJti: Map<string | null, Set<Revocable>>, revocation: Exclude<Revocation, { kind: 'token' }>): Set<Revocable> {
+  const reached = new Set<Revocable>();
+  for (const entries of byJti.values()) {
+    for (const entry of entries) {
+      const { sessionId, subject, issuedAtMs } = entry.token;
+      const hit =
+        revocation.kind === 'session'
+          ? sessionId === revocation.sessionId
+          : subject === revocation.subject && (issuedAtMs === null || issuedAtMs <= revocation.issuedUpToMs);
+      if (hit) reached.add(entry);
+    }
+  }
+  return reached;
 }
