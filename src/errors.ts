@@ -73,6 +73,7 @@ export const ErrorMessages = Object.freeze({
   csrfMismatch: 'CSRF double submit tokens do not match',
   csrfClaimMissing: "Token is missing the 'csrf' claim",
   refreshTokenReused: 'Refresh token reuse detected; the session has been revoked',
+  tokenWithoutSession: "Token is missing the 'sid' claim; it belongs to no session",
   sessionMissing: "Refresh token is missing the 'sid' claim; make it with createTokenPair to rotate it",
 });
 
