@@ -19,6 +19,7 @@ import type { ContainerInstance } from 'typedi';
 import {
   createPasetoSocketMiddleware,
   getSocketUser,
+  PASETO_KEY_SET_PATH,
   PasetoAuthService,
   pasetoAuthorizationChecker,
   pasetoCurrentUserChecker,
@@ -96,6 +97,12 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
   const userLoader = (token: VerifiedToken): Promise<DemoUser | undefined> => users.findByUsername(token.subject);
 
   app.disable('x-powered-by');
+  // The public keys for services that verify with `keySetUrl` (none with a local key: 404).
+  app.get(PASETO_KEY_SET_PATH, (_request, response) => {
+    const keySet = auth.publicKeySet();
+    if (keySet.keys.length === 0) response.status(404).json({ name: 'NotFoundError', message: 'No public keys: this server signs with a local key' });
+    else response.json(keySet);
+  });
   app.use(express.json({ limit: '16kb' }));
   app.use(express.static(PUBLIC_DIR));
   useExpressServer(app, {

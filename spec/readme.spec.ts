@@ -57,6 +57,14 @@ describe('README quick starts are code the tests run', () => {
     expectRunBy(block, 'spec/http/openapi.spec.ts');
   });
 
+  it('Publishing keys: every line of the issuer and the verifier is in spec/keys/key-set.spec.ts, and docs/keys.md shows the same code', () => {
+    const blocks = codeBlocks(readme, '## Publishing keys');
+    expect(blocks).to.have.length(2);
+    for (const block of blocks) expectRunBy(block, 'spec/keys/key-set.spec.ts');
+    const docs = read('docs/keys.md');
+    expect([...codeBlocks(docs, '## The issuer'), ...codeBlocks(docs, '## The verifiers')]).to.deep.equal(blocks);
+  });
+
   it('Socket.IO: every line of the server and the client is in spec/socket/quickstart.spec.ts', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);

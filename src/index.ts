@@ -41,6 +41,8 @@ export type {
 export type { DenylistStore, SessionDenylistStore, Revocation, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 export { MemoryDenylist, DenylistFullError, type MemoryDenylistOptions } from './denylist/memory';
 export { generateKeys, type GenerateKeysOptions, type GeneratedKeys } from './keys/generate';
+export { KeySetError, PASETO_KEY_SET_PATH, MAX_KEY_SET_KEYS, type PasetoKeySet } from './keys/key-set';
+export { MAX_KEY_SET_BYTES, type KeySetOptions } from './keys/remote-key-set';
 export {
   RedisDenylist,
   RedisDenylistError,

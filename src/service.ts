@@ -3,11 +3,13 @@ import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoError
 import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
 import { KeyRing, type PasetoKey } from './keys/key-ring';
+import { publicKeySetOf, type PasetoKeySet } from './keys/key-set';
+import { RemoteKeySet } from './keys/remote-key-set';
 import { issueToken } from './tokens/issue';
 import { TokenFailure } from './tokens/failure';
-import { openToken, unwrapToken } from './tokens/open';
-import { checkTimes, checkTokenType, validateClaims, type ClaimsRequirement } from './tokens/validate';
-import { assertionBytes, decodeFooter } from './tokens/footer';
+import { openToken, unwrapToken, verifiedToken } from './tokens/open';
+import { checkTimes, checkTokenType, checkTypeRequirement, validateClaims, type ClaimsRequirement } from './tokens/validate';
+import { assertionBytes } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import { supportsSessions, type DenylistStore, type Revocation, type RevocableToken, type SessionDenylistStore, type TokenInDenylistLoader } from './denylist/store';
 import { RevocationFeed } from './denylist/feed';
@@ -62,6 +64,7 @@ export class PasetoAuthService {
   readonly #cache: VerifiedTokenCache;
   readonly #claimRules: ClaimsRequirement;
   readonly #useKid: boolean;
+  readonly #keySet: RemoteKeySet | undefined;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
   readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
   readonly #feed: RevocationFeed;
@@ -72,12 +75,17 @@ export class PasetoAuthService {
     const resolved = resolveOptions(options);
     this.config = resolved.config;
     this.clock = options.clock ?? systemClock;
-    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField);
+    const cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
+    this.#cache = cache;
+    this.#keySet =
+      options.keySetUrl === undefined
+        ? undefined
+        : new RemoteKeySet(options.keySetUrl, options.keySetOptions, { version: this.config.version, clock: this.clock, onKeysRemoved: () => cache.clear() });
+    this.#keyRing = KeyRing.fromOptions(resolved.keys, resolved.keyField, this.#keySet);
     this.#useKid = options.keys !== undefined;
     this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
     this.#feed = new RevocationFeed(this.#denylist);
-    this.#cache = new VerifiedTokenCache(this.config.verifiedTokenCacheSize);
     this.#claimRules = Object.freeze({
       leewayMs: this.config.decodeLeeway * 1000,
       issuer: this.config.decodeIssuer,
@@ -85,6 +93,26 @@ export class PasetoAuthService {
       requireExpiry: this.config.requireExpiry,
       requireJti: this.config.requireJti,
     });
+    // Last: no fetch for a service that fails to construct.
+    this.#keySet?.start();
+  }
+
+  /**
+   * The public keys of this service's ring as PASERK (`k4.public.…`), signer first, to serve at
+   * `/.well-known/paseto-keys` for services configured with `keySetUrl`. Local and secret keys are
+   * never included; a ring without public keys gives `{ keys: [] }`.
+   */
+  publicKeySet(): PasetoKeySet {
+    return publicKeySetOf(this.#keyRing);
+  }
+
+  /**
+   * Resolves once the key set of `keySetUrl` is held (at once without `keySetUrl`); rejects with
+   * a `KeySetError` when the latest fetch failed and no set is held. Verification does not need it
+   * (a token waits for the fetch under way); await it at start to fail fast or to log.
+   */
+  ready(): Promise<void> {
+    return this.#keySet?.ready() ?? Promise.resolve();
   }
 
   /** An access token (`type: 'access'`), fresh when `fresh: true`. */
@@ -230,7 +258,7 @@ export class PasetoAuthService {
   authenticateNow(token: string | undefined, options: AuthenticateOptions = {}): MaybePromise<VerifiedToken | null> {
     return this.#asAuthError(() => {
       if (token === undefined || token === '') {
-        checkRequirement(options);
+        checkTypeRequirement(options);
         if (options.optional) return null;
         throw new TokenFailure('token_missing', ErrorMessages.tokenMissing);
       }
@@ -438,23 +466,9 @@ export class PasetoAuthService {
       checkTimes(cached.expiresAt, cached.notBefore, now, rules.leewayMs);
       return cached;
     }
-    const { decoded, claims } = openToken(this.#keyRing, paseto, assertion);
-    const valid = validateClaims(claims, rules, now);
-    const verified: VerifiedToken = Object.freeze({
-      token: paseto,
-      claims: valid.claims,
-      subject: valid.subject,
-      jti: valid.jti,
-      type: valid.type,
-      fresh: valid.fresh,
-      footer: decodeFooter(decoded.footer),
-      purpose: decoded.purpose,
-      version: decoded.version,
-      kid: decoded.key.kid,
-      expiresAt: valid.expiresAt === undefined ? null : new Date(valid.expiresAt),
-      sessionId: valid.sessionId,
-      issuedAtMs: valid.issuedAtMs,
-    });
+    const opened = openToken(this.#keyRing, paseto, assertion);
+    const valid = validateClaims(opened.claims, rules, now);
+    const verified = verifiedToken(paseto, opened, valid);
     const entry: CachedVerification = { verified, assertion, expiresAt: valid.expiresAt, notBefore: valid.notBefore };
     this.#cache.set(paseto, entry);
     return entry;
@@ -465,14 +479,18 @@ export class PasetoAuthService {
    * store answers with a promise. Throws {@link TokenFailure}.
    */
   #verify(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
-    checkRequirement(options);
-    const { verified } = this.#open(token, options);
-    const finish = (revoked: boolean): VerifiedToken => {
-      if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
-      checkTokenType(verified, options);
-      return verified;
-    };
-    return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
+    checkTypeRequirement(options);
+    // A token naming a key not fetched yet waits for the key set; a known key stays synchronous.
+    const keySet = this.#keySet;
+    const opened = keySet ? keySet.verify(() => this.#open(token, options)) : this.#open(token, options);
+    return andThen(opened, ({ verified }) => {
+      const finish = (revoked: boolean): VerifiedToken => {
+        if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
+        checkTokenType(verified, options);
+        return verified;
+      };
+      return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
+    });
   }
 }
 
@@ -486,7 +504,3 @@ function carriedClaims(claims: Readonly<Record<string, unknown>>): Record<string
   return Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED_CLAIMS.includes(name)));
 }
 
-/** `fresh` and `refreshToken` together ask for two different tokens: the caller's mistake. */
-function checkRequirement(options: VerifyTokenOptions): void {
-  if (options.fresh && options.refreshToken) throw new TokenFailure('invalid_argument', ErrorMessages.freshAndRefresh);
-}

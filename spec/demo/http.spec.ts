@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { demoKeysFromEnv } from '../../demo/config';
-import { generateKeys } from '../../src';
+import { generateKeys, PasetoAuthService } from '../../src';
 import { login, startDemo, type RunningDemo } from './helpers';
 
 describe('demo: HTTP', () => {
@@ -220,3 +220,29 @@ describe('demo: keys and configuration', () => {
   });
 });
 
+
+describe('demo: /.well-known/paseto-keys', () => {
+  it('answers 404 with a JSON error when the demo signs with a local key', async () => {
+    const demo = await startDemo();
+    try {
+      const response = await demo.http.get('/.well-known/paseto-keys').expect(404).expect('Content-Type', /json/);
+      expect(response.body).to.deep.equal({ name: 'NotFoundError', message: 'No public keys: this server signs with a local key' });
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('publishes the public key with a key pair, and a service with keySetUrl verifies its tokens', async () => {
+    const keys = generateKeys({ version: 4, purpose: 'public' });
+    const demo = await startDemo({ env: { PASETO_PRIVATE_KEY: keys.privateKey } });
+    try {
+      const response = await demo.http.get('/.well-known/paseto-keys').expect(200);
+      expect(response.body).to.deep.equal({ keys: [keys.publicKey] });
+      const consumer = new PasetoAuthService({ keySetUrl: `${demo.url}/.well-known/paseto-keys` });
+      const tokens = await login(demo);
+      expect((await consumer.verifyToken(tokens.access_token)).subject).to.equal('test');
+    } finally {
+      await demo.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import type { PasetoClock } from '../clock';
 import type { DenylistStore, TokenInDenylistLoader } from '../denylist/store';
 import { DEFAULT_STATUS_CODES, type AuthPasetoErrorCode } from '../errors';
+import type { KeySetOptions } from '../keys/remote-key-set';
 import * as check from './schema';
 import type { CookieSameSite, HttpTokenLocation, KeyMaterial, PasetoKeyOptions, PasetoPurpose, PasetoVersion, SocketTokenLocation } from './types';
 
@@ -42,7 +43,7 @@ export const OPTIONS = {
     default: frozenList(['auth', 'headers', 'query']),
     resolve: frozenList,
   }),
-  /** Purpose of new tokens and of the top-level key. Default `'local'`. */
+  /** Purpose of new tokens and of the top-level key. Default `'local'` (`'public'` with `keySetUrl` and no key option). */
   purpose: option<PasetoPurpose>({ check: check.oneOf(['local', 'public'], "expected 'local' or 'public'"), default: 'local' }),
   /** Version of new tokens and of the top-level key. Default `4`. */
   version: option<PasetoVersion>({ check: check.oneOf([3, 4], 'expected 3 or 4'), default: 4 }),
@@ -61,6 +62,15 @@ export const OPTIONS = {
    * When given, the top-level key fields must be absent.
    */
   keys: held<PasetoKeyOptions[]>(check.keyList),
+  /**
+   * URL of an issuer's published key set (`auth.publicKeySet()` served, by convention at
+   * `/.well-known/paseto-keys`): its `k{version}.public` keys verify tokens besides any configured
+   * key, and no key option is needed. Fetched at start, again for a token naming an unknown key
+   * (rate limited) and when older than `keySetOptions.maxAgeMs`; a failed fetch keeps the keys held.
+   */
+  keySetUrl: held<string>(check.keySetUrl),
+  /** Timeouts, rate limit and error listener of the `keySetUrl` fetches. */
+  keySetOptions: held<KeySetOptions>(check.plainObject),
   /** Seconds of clock skew accepted on `exp` and `nbf`. Default `0`. */
   decodeLeeway: option<number>({ check: check.seconds, default: 0 }),
   /** `iss` put on new tokens. */

@@ -98,7 +98,9 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new PasetoConfigError('options', 'expected an options object');
   }
-  const config = resolveConfig(options);
+  // A service verifying with a fetched key set only (no key option) verifies public tokens.
+  const fetchedOnly = options.keySetUrl !== undefined && !options.keys && !TOP_LEVEL_KEY_FIELDS.some((field) => options[field] !== undefined);
+  const config = resolveConfig(fetchedOnly && options.purpose === undefined ? { ...options, purpose: 'public' } : options);
 
   const { version, purpose } = config;
   let keys: ResolvedKeyOptions[];
@@ -109,6 +111,10 @@ export function resolveOptions(options: PasetoAuthOptions = {}): ResolvedOptions
     options.keys.forEach(checkKeyEntry);
     keys = options.keys.map((entry) => stripUndefined({ ...entry, version: entry.version ?? version, purpose: entry.purpose ?? purpose }));
     keyField = (index) => `keys[${index}].`;
+  } else if (fetchedOnly) {
+    if (purpose !== 'public') throw new PasetoConfigError('purpose', "a key set holds public keys: purpose must be 'public' (or configure secretKey too)");
+    keys = [];
+    keyField = () => '';
   } else {
     keys = topLevelKeys(options, version, purpose);
     keyField = () => '';

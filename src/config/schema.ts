@@ -53,6 +53,9 @@ export const keyMaterial: Check = (value) => when(isKeyMaterial(value), KEY_MATE
 export const filePath: Check = (value) => when(isString(value) && value !== '', FILE_PATH);
 export const keyList: Check = (value) =>
   when(Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'object' && entry !== null), 'expected a non-empty list of key objects');
+// The key set checks its URL and options in full, naming the field at fault (keys/remote-key-set.ts).
+export const keySetUrl: Check = (value) => when(isString(value), 'expected an http(s) URL');
+export const plainObject: Check = (value) => when(typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object');
 export const seconds: Check = (value) => when(typeof value === 'number' && Number.isFinite(value) && value >= 0, 'expected a number of seconds >= 0');
 export const stringOrList: Check = (value) =>
   when(

@@ -93,6 +93,17 @@ function checkLocalKeysStandAlone(entries: readonly ImportedEntry[]): void {
   }
 }
 
+/**
+ * Keys held outside the ring (a fetched key set): looked up after the ring's own. Its version and
+ * purpose are accepted even while it holds no key.
+ */
+export interface KeySource {
+  readonly version: PasetoVersion;
+  readonly purpose: PasetoPurpose;
+  find(version: PasetoVersion, purpose: PasetoPurpose, kid: string): PasetoKey | undefined;
+  candidates(version: PasetoVersion, purpose: PasetoPurpose): readonly PasetoKey[];
+}
+
 /** Index of keys by version and purpose, e.g. `4.local`. */
 type Slot = `${PasetoVersion}.${PasetoPurpose}`;
 
@@ -101,17 +112,20 @@ type Slot = `${PasetoVersion}.${PasetoPurpose}`;
  * A ring of public keys only (a verifier) is allowed: its `signer.canSign` is false.
  */
 export class KeyRing {
-  /** The key that signs / encrypts new tokens (the first key; `canSign` is false only in a verify-only ring). */
-  readonly signer: PasetoKey;
-  /** Every key, signer first. */
+  /** Every key, signer first (fetched keys are not listed). */
   readonly keys: readonly PasetoKey[];
   readonly #bySlot = new Map<Slot, readonly PasetoKey[]>();
   readonly #byKid = new Map<string, PasetoKey>();
   readonly #versions = new Set<number>();
+  readonly #source: KeySource | undefined;
 
-  private constructor(keys: readonly PasetoKey[]) {
+  private constructor(keys: readonly PasetoKey[], source: KeySource | undefined) {
     this.keys = Object.freeze([...keys]);
-    this.signer = keys[0];
+    this.#source = source;
+    if (source !== undefined) {
+      this.#bySlot.set(`${source.version}.${source.purpose}`, []);
+      this.#versions.add(source.version);
+    }
     for (const key of keys) {
       const slot: Slot = `${key.version}.${key.purpose}`;
       this.#bySlot.set(slot, Object.freeze([...(this.#bySlot.get(slot) ?? []), key]));
@@ -128,18 +142,25 @@ export class KeyRing {
    * other version's local key of the ring, a verify-only first key while a later key can sign)
    * throws `PasetoConfigError` naming the field (`secretKey`, `keys[1].publicKeyFile`, ...).
    * `fieldPrefix(i)` gives the field prefix of entry i: `''` for top-level options, `keys[i].` otherwise.
+   * With a `source` (a fetched key set) the ring may have no keys of its own.
    */
-  static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string): KeyRing {
-    if (keys.length === 0) throw new PasetoConfigError('keys', 'at least one key is required');
+  static fromOptions(keys: readonly ResolvedKeyOptions[], fieldPrefix: (index: number) => string, source?: KeySource): KeyRing {
+    if (keys.length === 0 && source === undefined) throw new PasetoConfigError('keys', 'at least one key is required');
     const entries = keys.map((options, index) => importKey(options, fieldPrefix(index)));
     checkLocalKeysStandAlone(entries);
     const imported = entries.map((entry) => entry.key);
     // A ring of verification keys only is a verifier deployment; but when some key can sign,
     // a verify-only key first is a mis-ordered rotation and would make the signer unusable.
-    if (!imported[0].canSign && imported.some((key) => key.canSign)) {
+    if (imported.length > 0 && !imported[0].canSign && imported.some((key) => key.canSign)) {
       throw new PasetoConfigError(`${fieldPrefix(0)}privateKey`, 'the first key signs new tokens: it needs privateKey (or privateKeyFile), not only publicKey');
     }
-    return new KeyRing(imported);
+    return new KeyRing(imported, source);
+  }
+
+  /** The key that signs / encrypts new tokens (the first key; `canSign` is false only in a verify-only ring). */
+  get signer(): PasetoKey {
+    if (this.keys.length === 0) throw new Error('A ring of fetched keys only has no signer');
+    return this.keys[0];
   }
 
   /** True when some key has this version and purpose. */
@@ -154,12 +175,15 @@ export class KeyRing {
 
   /** Every key of this version and purpose, in ring order (empty when none). */
   candidates(version: PasetoVersion, purpose: PasetoPurpose): readonly PasetoKey[] {
-    return this.#bySlot.get(`${version}.${purpose}`) ?? [];
+    const own = this.#bySlot.get(`${version}.${purpose}`) ?? [];
+    const fetched = this.#source?.candidates(version, purpose) ?? [];
+    return fetched.length === 0 ? own : [...own, ...fetched];
   }
 
   /** The key of this version and purpose with this PASERK id, if any. */
   find(version: PasetoVersion, purpose: PasetoPurpose, kid: string): PasetoKey | undefined {
     const key = this.#byKid.get(kid);
-    return key !== undefined && key.version === version && key.purpose === purpose ? key : undefined;
+    if (key !== undefined && key.version === version && key.purpose === purpose) return key;
+    return this.#source?.find(version, purpose, kid);
   }
 }

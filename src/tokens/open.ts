@@ -5,7 +5,10 @@
 import { ErrorMessages } from '../errors';
 import type { KeyRing } from '../keys/key-ring';
 import { TokenFailure } from './failure';
+import { decodeFooter } from './footer';
 import { decodeToken, type DecodedToken } from './protocol';
+import type { VerifiedToken } from './types';
+import type { ValidatedClaims } from './validate';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,4 +54,24 @@ export function openToken(ring: KeyRing, paseto: string, assertion: Uint8Array):
   } catch {
     throw new TokenFailure('invalid_token', ErrorMessages.invalidFormat);
   }
+}
+
+/** The frozen {@link VerifiedToken} of an opened token whose claims passed validation. */
+export function verifiedToken(paseto: string, opened: OpenedToken, valid: ValidatedClaims): VerifiedToken {
+  const { decoded } = opened;
+  return Object.freeze({
+    token: paseto,
+    claims: valid.claims,
+    subject: valid.subject,
+    jti: valid.jti,
+    type: valid.type,
+    fresh: valid.fresh,
+    footer: decodeFooter(decoded.footer),
+    purpose: decoded.purpose,
+    version: decoded.version,
+    kid: decoded.key.kid,
+    expiresAt: valid.expiresAt === undefined ? null : new Date(valid.expiresAt),
+    sessionId: valid.sessionId,
+    issuedAtMs: valid.issuedAtMs,
+  });
 }

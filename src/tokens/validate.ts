@@ -111,6 +111,11 @@ function checkAudience(aud: unknown, accepted: readonly string[] | undefined): v
   if (!ok) throw new TokenFailure('invalid_audience', ErrorMessages.audienceInvalid);
 }
 
+/** `fresh` and `refreshToken` together ask for two different tokens: the caller's mistake. */
+export function checkTypeRequirement(requirement: TypeRequirement): void {
+  if (requirement.fresh && requirement.refreshToken) throw new TokenFailure('invalid_argument', ErrorMessages.freshAndRefresh);
+}
+
 /** The caller's type and freshness requirement (checked after the denylist by the service). */
 export function checkTokenType(token: Pick<ValidatedClaims, 'claims' | 'type' | 'fresh'>, requirement: TypeRequirement): void {
   // A token without a type claim (made elsewhere) reads "... but none provided".

@@ -52,6 +52,11 @@ export class VerifiedTokenCache {
     this.#entries.set(token, entry);
   }
 
+  /** Forgets every entry (keys were removed: their tokens must be verified again). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Entries held, expired ones included until they are next looked up or pushed out. */
   get size(): number {
     return this.#entries.size;
