@@ -13,7 +13,8 @@ import { assertionBytes } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
 import { supportsSessions, type DenylistStore, type Revocation, type RevocableToken, type SessionDenylistStore, type TokenInDenylistLoader } from './denylist/store';
 import { RevocationFeed } from './denylist/feed';
-import { isSessionId, newSessionId, RESERVED_CLAIMS } from './tokens/claims';
+import { isSessionId, newSessionId } from './tokens/claims';
+import { carriedClaims, checkSessionLifetime, longestLifetimeFrom, looksLikeToken } from './tokens/session';
 import { MemoryDenylist } from './denylist/memory';
 import { askDenylist } from './denylist/ask';
 import { systemClock, type PasetoClock } from './clock';
@@ -202,7 +203,7 @@ export class PasetoAuthService {
     }
     if (sessionId === null) throw new TypeError('cannot revoke the session of a token without a sid claim');
     const id = sessionId;
-    await this.#store(() => store.revokeSession(id, this.#entryUntil(this.#longestLifetimeFrom(this.clock.now()))));
+    await this.#store(() => store.revokeSession(id, this.#entryUntil(longestLifetimeFrom(this.config, this.clock.now()))));
   }
 
   /**
@@ -219,7 +220,7 @@ export class PasetoAuthService {
     }
     const cutOff = this.clock.now();
     this.#lastCutOff = Math.max(this.#lastCutOff, cutOff);
-    await this.#store(() => store.revokeSubject(subject, cutOff, this.#entryUntil(this.#longestLifetimeFrom(cutOff))));
+    await this.#store(() => store.revokeSubject(subject, cutOff, this.#entryUntil(longestLifetimeFrom(this.config, cutOff))));
   }
 
   /**
@@ -397,27 +398,8 @@ export class PasetoAuthService {
     const key = this.signingKey(options.purpose);
     // After a subject cut-off, a token of the same millisecond would fall on the wrong side of it.
     const now = Math.max(this.clock.now(), this.#lastCutOff + 1);
-    if (options.sessionId !== undefined) this.#checkSessionLifetime(options, now);
+    if (options.sessionId !== undefined) checkSessionLifetime(this.config, options.expiresIn, now);
     return issueToken(type, options, fresh, { key, config: this.config, now, withKid: this.#useKid });
-  }
-
-  /**
-   * A session's revocation lasts as long as its tokens can; a token joining a session with a
-   * lifetime beyond the longest configured one would outlive it, so it is refused.
-   */
-  #checkSessionLifetime(options: CreateTokenBaseOptions, now: number): void {
-    const longest = this.#longestLifetimeFrom(now);
-    if (longest === null || options.expiresIn === undefined) return;
-    const at = options.expiresIn === false ? null : options.expiresIn instanceof Date ? options.expiresIn.getTime() : now + options.expiresIn * 1000;
-    if (at === null || at > longest) {
-      throw new TypeError('a token of a session cannot outlive the longest configured lifetime (accessTokenExpires, refreshTokenExpires, otherTokenExpires)');
-    }
-  }
-
-  /** When the longest-lived token issued at `from` expires (ms), `null` when some type never expires. */
-  #longestLifetimeFrom(from: number): number | null {
-    const lifetimes = [this.config.accessTokenExpires, this.config.refreshTokenExpires, this.config.otherTokenExpires];
-    return lifetimes.some((lifetime) => lifetime === false) ? null : from + Math.max(...(lifetimes as number[])) * 1000;
   }
 
   /** How long a denylist entry must last for a token valid until `expiresAt` (ms): plus the leeway; `null`: forever. */
@@ -492,15 +474,5 @@ export class PasetoAuthService {
       return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
     });
   }
-}
-
-/** A PASETO string rather than a session id (session ids cannot take this form, see `isSessionId`). */
-function looksLikeToken(value: string): boolean {
-  return /^v\d\.(local|public)\./.test(value);
-}
-
-/** The claims a rotation carries into the next pair: the user claims (every claim not reserved). */
-function carriedClaims(claims: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED_CLAIMS.includes(name)));
 }
 
