@@ -154,6 +154,24 @@ const server = createApp().listen(0, '127.0.0.1', async () => {
     expect(JSON.parse(result.stdout)).to.deep.equal({ me: { name: 'Alice' }, anonymous: 401 });
   });
 
+  it('resolves paseto-controllers/testing from the installed package, which the main entry does not load', () => {
+    const script = `
+const main = require('paseto-controllers');
+const loaded = () => Object.keys(require.cache).filter((file) => file.includes('/dist/testing/')).length;
+const before = loaded();
+const { createTestAuth } = require('paseto-controllers/testing');
+const { auth, accessToken } = createTestAuth();
+accessToken('alice').then((token) => auth.verifyToken(token)).then((verified) => {
+  console.log(JSON.stringify({ before, after: loaded() > 0, subject: verified.subject, same: auth instanceof main.PasetoAuthService }));
+});
+`;
+    writeFileSync(join(app, 'testing.js'), script);
+    const result = run('testing.js');
+    expect(result.status, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.deep.equal({ before: 0, after: true, subject: 'alice', same: true });
+    expect(packed.files.map((file) => file.path)).to.include.members(['dist/testing/index.js', 'dist/testing/index.d.ts', 'docs/testing.md']);
+  });
+
   it('installs the paseto-controllers command: --version', () => {
     const result = run(join('node_modules', 'paseto-controllers', 'dist', 'cli.js'), {});
     expect(result.status).to.equal(2);

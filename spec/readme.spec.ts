@@ -57,6 +57,11 @@ describe('README quick starts are code the tests run', () => {
     expectRunBy(block, 'spec/http/openapi.spec.ts');
   });
 
+  it('Auth events: every line of the recipe is in spec/events/rate-limit-recipe.spec.ts', () => {
+    const [block] = codeBlocks(readme, '## Auth events');
+    expectRunBy(block, 'spec/events/rate-limit-recipe.spec.ts');
+  });
+
   it('Publishing keys: every line of the issuer and the verifier is in spec/keys/key-set.spec.ts, and docs/keys.md shows the same code', () => {
     const blocks = codeBlocks(readme, '## Publishing keys');
     expect(blocks).to.have.length(2);
@@ -69,6 +74,14 @@ describe('README quick starts are code the tests run', () => {
     const blocks = codeBlocks(readme, '## Quick start: Socket.IO');
     expect(blocks).to.have.length(2);
     for (const block of blocks) expectRunBy(block, 'spec/socket/quickstart.spec.ts');
+  });
+
+  it('docs/testing.md: its route and socket.io tests are spec/testing/docs-*.spec.ts, line for line', () => {
+    const doc = read('docs/testing.md');
+    for (const [heading, spec] of [['## A route test (supertest)', 'spec/testing/docs-route.spec.ts'], ['## A socket.io test', 'spec/testing/docs-socket.spec.ts']]) {
+      const [block] = codeBlocks(doc, heading);
+      expect(codeLines(block), spec).to.deep.equal(codeLines(read(spec)));
+    }
   });
 
   it('user docs say things in their own words: no "DESIGN" (the maintainers\' contract is not shipped)', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Container } from 'typedi';
 import { PASETO_CONFIG, PasetoAuthService } from '../src/service';
 import { AuthPasetoError, ErrorMessages, PasetoConfigError } from '../src/errors';
-import { TestClock } from '../src/testing/clock';
+import { createTestAuth, TestClock } from '../src/testing';
 import { generateKeys } from '../src/keys/generate';
 import { encodeToken } from '../src/tokens/protocol';
 import { KeyRing } from '../src/keys/key-ring';
@@ -316,10 +316,9 @@ describe('PasetoAuthService', () => {
   describe('clock option', () => {
     it('a test clock drives iat, exp and expiry, with no real waiting', async () => {
       const start = Date.UTC(2031, 5, 1, 8, 0, 0);
-      const clock = new TestClock(start);
-      const auth = service({ clock });
+      const { auth, clock, accessToken } = createTestAuth({ clock: new TestClock(start), accessTokenExpires: 60 });
       expect(auth.clock).to.equal(clock);
-      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 60 });
+      const token = await accessToken('a');
       const verified = await auth.verifyToken(token);
       expect(verified.claims.iat).to.equal('2031-06-01T08:00:00.000Z');
       expect(verified.expiresAt?.getTime()).to.equal(start + 60_000);
@@ -330,9 +329,8 @@ describe('PasetoAuthService', () => {
     });
 
     it('the default in-memory denylist forgets a revocation on the service clock', async () => {
-      const clock = new TestClock(Date.UTC(2031, 5, 1));
-      const auth = service({ clock, denylistEnabled: true, decodeLeeway: 10 });
-      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 5 });
+      const { auth, clock, accessToken } = createTestAuth({ denylistEnabled: true, decodeLeeway: 10, accessTokenExpires: 5 });
+      const token = await accessToken('a');
       const verified = await auth.verifyToken(token);
       await auth.revokeToken(verified);
       clock.advance(15_000);
@@ -448,9 +446,8 @@ describe('PasetoAuthService', () => {
     });
 
     it('re-checks expiry on a hit', async () => {
-      const clock = new TestClock();
-      const auth = service({ clock });
-      const token = await auth.createAccessToken({ subject: 'a', expiresIn: 1 });
+      const { auth, clock, accessToken } = createTestAuth({ accessTokenExpires: 1 });
+      const token = await accessToken('a');
       await auth.verifyToken(token);
       clock.advance(5_000);
       await expectCode(auth.verifyToken(token), 'token_expired');

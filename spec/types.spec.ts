@@ -20,6 +20,7 @@ import {
   type PasetoAuthOptions,
   type VerifiedToken,
 } from 'paseto-controllers';
+import { createTestAuth, TestClock, type TestAuth } from 'paseto-controllers/testing';
 
 // exactOptionalPropertyTypes: a variable that may be undefined is accepted for an optional option.
 const options: PasetoAuthOptions = { secretKey: process.env.PASETO_SECRET_KEY, decodeIssuer: undefined };
@@ -41,6 +42,12 @@ export async function subjectOf(auth: PasetoAuthService, handle: AuthPaseto): Pr
 }
 
 export const service = new PasetoAuthService({ secretKey: process.env.PASETO_SECRET_KEY });
+
+// The test kit's entry point resolves too (moduleResolution node10 through typesVersions).
+export const kit: TestAuth = createTestAuth({ clock: new TestClock(0), accessTokenExpires: 60 });
+export const header: Record<string, string> = kit.authHeader('token');
+// @ts-expect-error -- the kit's clock is a TestClock
+createTestAuth({ clock: { now: () => 0 } });
 `;
 
 interface Manifest {
@@ -49,6 +56,7 @@ interface Manifest {
   main: string;
   types: string;
   exports: unknown;
+  typesVersions: unknown;
 }
 
 /** Parses compiler options as a tsconfig.json would give them, relative to `dir`. */
@@ -101,8 +109,8 @@ describe('the package types in a fresh TypeScript project', function () {
     const sources = ts.parseJsonConfigFileContent(build, ts.sys, ROOT).fileNames;
     const emit = ts.createProgram(sources, { ...buildOptions, outDir: join(pkg, 'dist'), emitDeclarationOnly: true, declarationMap: false, sourceMap: false }).emit();
     expect(format(emit.diagnostics)).to.deep.equal([]);
-    const { name, version, main, types, exports } = manifest;
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, main, types, exports }));
+    const { name, version, main, types, exports, typesVersions } = manifest;
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, main, types, exports, typesVersions }));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
     // docs/demo.md's snippet is a file at the repository's root, next to demo/ and src/.
     mkdirSync(join(project, 'repository'));

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export { PasetoAuthService, PASETO_CONFIG, type RevocationListener } from './service';
 export { configurePaseto } from './configure';
 export type { PasetoClock } from './clock';
+export type { AuthFailureEvent, AuthFailureListener } from './events';
 export type { PasetoAuthSource } from './service-source';
 export {
   AuthPasetoError,

@@ -19,6 +19,7 @@ import { MemoryDenylist } from './denylist/memory';
 import { askDenylist } from './denylist/ask';
 import { systemClock, type PasetoClock } from './clock';
 import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
+import { AuthFailureListeners, refusedTokenOf, withRefusedToken, type AuthFailureListener, type FailureContext } from './events';
 import type {
   AuthenticateOptions,
   CreateAccessTokenOptions,
@@ -71,6 +72,7 @@ export class PasetoAuthService {
   readonly #feed: RevocationFeed;
   // The latest subject cut-off of this process: tokens issued after it get a later iat, even on a frozen clock.
   #lastCutOff = Number.NEGATIVE_INFINITY;
+  readonly #failureListeners = new AuthFailureListeners();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
@@ -295,7 +297,7 @@ export class PasetoAuthService {
     if (verified === null) throw this.error('token_missing', ErrorMessages.tokenMissing);
     const roles = new Set(this.rolesOf(verified));
     if (!all.every((role) => roles.has(role)) || (any.length > 0 && !any.some((role) => roles.has(role)))) {
-      throw this.error('insufficient_role', ErrorMessages.insufficientRole);
+      throw withRefusedToken(this.error('insufficient_role', ErrorMessages.insufficientRole), verified);
     }
   }
 
@@ -350,6 +352,29 @@ export class PasetoAuthService {
   }
 
   /**
+   * Calls `listener` for every HTTP request and socket handshake this service's adapters refuse
+   * (checkers, `withPaseto`, `@Auth()` handles, the socket middlewares), once per refusal,
+   * synchronously before the client is answered: for audit logs and per-client rate limits. The
+   * event never holds the token; `subject` and `jti` are there only for a token that verified and
+   * was refused later. A listener that throws or rejects is ignored (the client still gets its 401).
+   * @returns a function removing this subscription
+   * @example
+   * auth.onAuthFailure(({ code, ip, subject }) => log.warn('auth refused', { code, ip, subject }));
+   */
+  onAuthFailure(listener: AuthFailureListener): () => void {
+    return this.#failureListeners.add(listener);
+  }
+
+  /**
+   * The adapters' one way to report a refusal to {@link onAuthFailure} listeners; errors that are
+   * not authentication failures are ignored. Not public API.
+   * @internal
+   */
+  reportFailure(error: unknown, context: FailureContext): void {
+    this.#failureListeners.report(error, context, this.clock.now());
+  }
+
+  /**
    * True when verification consults the denylist for this token: `denylistEnabled` and its type in
    * `denylistTokenChecks`. A revoked token of another type is still accepted.
    */
@@ -377,7 +402,7 @@ export class PasetoAuthService {
   /** Runs `run`, turning a {@link TokenFailure} it throws or rejects with into {@link error}. */
   #asAuthError<T>(run: () => T): T {
     const convert = (failure: unknown): never => {
-      throw failure instanceof TokenFailure ? this.error(failure.code, failure.message) : failure;
+      throw failure instanceof TokenFailure ? withRefusedToken(this.error(failure.code, failure.message), refusedTokenOf(failure)) : failure;
     };
     let result: T;
     try {
@@ -467,8 +492,13 @@ export class PasetoAuthService {
     const opened = keySet ? keySet.verify(() => this.#open(token, options)) : this.#open(token, options);
     return andThen(opened, ({ verified }) => {
       const finish = (revoked: boolean): VerifiedToken => {
-        if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
-        checkTokenType(verified, options);
+        try {
+          if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
+          checkTokenType(verified, options);
+        } catch (failure) {
+          // Refused after it verified: failure listeners may see whose token it was.
+          throw withRefusedToken(failure, verified);
+        }
         return verified;
       };
       return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);

@@ -10,7 +10,7 @@ export function readRepoFile(file: string): string {
 }
 
 /** The user documentation: the README and every docs page. */
-export const USER_DOCS: readonly string[] = ['README.md', 'docs/cli.md', 'docs/demo.md', 'docs/http.md', 'docs/keys.md', 'docs/socket.md', 'docs/design-notes.md'];
+export const USER_DOCS: readonly string[] = ['README.md', 'docs/cli.md', 'docs/demo.md', 'docs/http.md', 'docs/keys.md', 'docs/socket.md', 'docs/testing.md', 'docs/design-notes.md'];
 
 /** Every fenced block of a language in a Markdown text, with the line its fence opens on. */
 export function fencedBlocks(markdown: string, language: string): Array<{ line: number; code: string }> {

@@ -18,7 +18,7 @@ import {
   type CookieResponseLike,
   type SetAuthCookiesOptions,
 } from './cookies';
-import { setAuthErrorHeaders } from './error-handler';
+import { refuseRequest } from './refuse';
 import type { PasetoRequirementOptions } from './requirement';
 import { authenticateRequest, requestState } from './request-state';
 
@@ -63,8 +63,7 @@ export class AuthPaseto {
       return this.current;
     } catch (error) {
       this.current = null;
-      setAuthErrorHeaders(this.response, error, this.service);
-      throw error;
+      throw refuseRequest(this.service, this.request, this.response, error);
     }
   }
 
@@ -82,9 +81,7 @@ export class AuthPaseto {
   getSubject(): string | number {
     const subject = this.current?.subject;
     if (subject === undefined) {
-      const error = this.service.error('token_missing', ErrorMessages.tokenMissing);
-      setAuthErrorHeaders(this.response, error, this.service);
-      throw error;
+      throw refuseRequest(this.service, this.request, this.response, this.service.error('token_missing', ErrorMessages.tokenMissing));
     }
     return subject;
   }
@@ -136,13 +133,12 @@ export class AuthPaseto {
     });
   }
 
-  /** Runs `call`, setting `WWW-Authenticate` on the response when it fails. */
+  /** Runs `call`; a failure is a refusal of the request (`WWW-Authenticate`, failure listeners). */
   private async reporting<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      setAuthErrorHeaders(this.response, error, this.service);
-      throw error;
+      throw refuseRequest(this.service, this.request, this.response, error, this.current);
     }
   }
 

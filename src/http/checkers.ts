@@ -4,7 +4,7 @@ import { PasetoAuthService } from '../service';
 import { serviceSource, type PasetoAuthSource } from '../service-source';
 import type { VerifiedToken } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
-import { setAuthErrorHeaders } from './error-handler';
+import { refuseRequest } from './refuse';
 import { mergeRouteRequirement, type RouteRequirement } from './requirement';
 import { authenticateRequest, authenticateRequestNow, requestState } from './request-state';
 import { andThen } from '../maybe-promise';
@@ -66,8 +66,7 @@ export function authorizationChecker(
     const service = getService();
     const request = action.request as HttpRequestLike;
     const refuse = (error: unknown): never => {
-      setAuthErrorHeaders(action.response, error, service);
-      throw error;
+      throw refuseRequest(service, request, action.response, error);
     };
     try {
       const allowed = andThen(authenticateRequestNow(service, request, { ...route.options, bodyLimit }), (verified) => {
@@ -141,8 +140,7 @@ export function currentUserChecker<TUser>(
           ? state.guard.verified
           : await authenticateRequest(service, request, { optional: true, bodyLimit: options.bodyLimit });
     } catch (error) {
-      setAuthErrorHeaders(action.response, error, service);
-      throw error;
+      throw refuseRequest(service, request, action.response, error);
     }
     if (verified === null) return null;
     if (loader === undefined) return verified;
@@ -153,9 +151,7 @@ export function currentUserChecker<TUser>(
     }
     const user = (await pending) as TUser | null | undefined;
     if (user === null || user === undefined) {
-      const error = service.error('user_not_found', ErrorMessages.userNotFound);
-      setAuthErrorHeaders(action.response, error, service);
-      throw error;
+      throw refuseRequest(service, request, action.response, service.error('user_not_found', ErrorMessages.userNotFound), verified);
     }
     return user;
   };

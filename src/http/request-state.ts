@@ -1,4 +1,5 @@
 import type { PasetoAuthService } from '../service';
+import { withRefusedToken } from '../events';
 import { andThen, type MaybePromise } from '../maybe-promise';
 import type { VerifiedToken } from '../tokens/types';
 import { readHttpToken, type HttpRequestLike, type HttpTokenLookupOptions } from '../transport/http';
@@ -113,7 +114,13 @@ function settle(
   if (outcome === undefined) {
     try {
       const verified = andThen(service.authenticateNow(token, options), (result) => {
-        if (csrf && result !== null) checkCsrf(service, request, result);
+        if (csrf && result !== null) {
+          try {
+            checkCsrf(service, request, result);
+          } catch (error) {
+            throw withRefusedToken(error, result);
+          }
+        }
         return result;
       });
       outcome = verified instanceof Promise ? verified : { verified };

@@ -5,6 +5,7 @@ import type { VerifiedToken } from '../tokens/types';
 import { readSocketToken, type SocketHandshakeLike, type SocketTokenLookupOptions } from '../transport/socket';
 import { checkSocketMiddlewareOptions } from './options';
 import { LiveSessionTracker, resolveLiveSession, type SocketLiveSessionOptions } from './live-session';
+import { withRefusedToken } from '../events';
 
 /**
  * The parts of a Socket.IO socket the middleware uses. Structural, so the package does not need
@@ -158,7 +159,14 @@ export function pasetoSocketMiddleware<U = unknown>(options: PasetoSocketMiddlew
 
 /** Async, so that a service that cannot be constructed is a rejection (a refusal), never a throw. */
 async function admit<U>(socket: PasetoSocketLike, options: PasetoSocketMiddlewareOptions<U>, origins: ReadonlySet<string> | undefined, tracker: LiveSessionTracker | undefined): Promise<void> {
-  await authenticateWith(options.auth ?? Container.get(PasetoAuthService), socket, options, origins, tracker);
+  const auth = options.auth ?? Container.get(PasetoAuthService);
+  try {
+    await authenticateWith(auth, socket, options, origins, tracker);
+  } catch (error) {
+    // Every refused handshake of this middleware, told to the service's failure listeners.
+    auth.reportFailure(error, { transport: 'socket', ip: socket.handshake.address });
+    throw error;
+  }
 }
 
 /**
@@ -196,10 +204,10 @@ async function authenticateWith<U>(
     if (verified !== null && options.userLoader !== undefined) {
       user = (await options.userLoader(verified, socket)) ?? null;
       // As on HTTP: a valid token whose user is gone is not anonymity, optional namespace or not.
-      if (user === null) throw auth.error('user_not_found', ErrorMessages.userNotFound);
+      if (user === null) throw withRefusedToken(auth.error('user_not_found', ErrorMessages.userNotFound), verified);
     }
     // Revoked since it was verified: refused, as a handshake starting now would be.
-    if (hold?.revoked === true) throw auth.error('token_revoked', ErrorMessages.revoked);
+    if (hold?.revoked === true) throw withRefusedToken(auth.error('token_revoked', ErrorMessages.revoked), verified);
     const record: SocketAuthRecord<U> = { token: verified, user };
     setRecord(socket, record);
     // The session itself starts when socket.io connects the socket (a later middleware may refuse it).

@@ -8,6 +8,8 @@ import { readPrefixedToken, type TransportErrorFactory } from './prefixed';
  * must not depend on socket.io (DESIGN §5), and socket.io's `Handshake` satisfies it.
  */
 export interface SocketHandshakeLike {
+  /** The client's address (socket.io's `handshake.address`), given to failure listeners. */
+  readonly address?: string;
   /** The client's `auth` payload (`io(url, { auth: { token } })`). */
   readonly auth?: Readonly<Record<string, unknown>> | null;
   /** The HTTP headers of the handshake request; node gives their names in lower case. */
