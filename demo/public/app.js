@@ -102,18 +102,24 @@
   });
   $('refresh').addEventListener('click', function () {
     api('POST', '/refresh', refreshToken).then(function (result) {
-      if (result.status === 200) accessToken = result.body.access_token; // not fresh: /fresh-action now says 401
+      // Rotation: both tokens are new (the access token is not fresh: /fresh-action now says 401);
+      // the old refresh token is spent, and sending it again would revoke the whole session.
+      if (result.status === 200) {
+        accessToken = result.body.access_token;
+        refreshToken = result.body.refresh_token;
+      }
       showResult('POST /refresh', result);
     });
   });
 
   $('logout').addEventListener('click', function () {
-    api('POST', '/logout', accessToken, { refresh_token: refreshToken }).then(function (result) {
-      show('logout-status', result.status === 200 ? 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked. Reconnecting the socket with the revoked token…' : 'Logout failed (' + result.status + ')');
+    api('POST', '/logout', accessToken).then(function (result) {
+      show('logout-status', result.status === 200 ? 'Logged out: the session (every token of this login) revoked. Reconnecting the socket with a revoked token…' : 'Logout failed (' + result.status + ')');
       show('greeting', '');
       setLoggedIn(false);
-      // The server ends the live socket on revocation (see 'paseto:session_ended'); once it has,
-      // reconnect with the same, now revoked, token: the server refuses it before `connect`.
+      // The server ends the live socket on revocation (see 'paseto:session_ended'), though it was
+      // opened with the login's access token; once it has, reconnect with that token, revoked with
+      // its session: the server refuses it before `connect`.
       if (socket.connected) socket.once('disconnect', function () { socket.connect(); });
       else socket.connect();
     });

@@ -52,7 +52,7 @@ describe('demo in a real browser (headless Chromium)', function () {
     await demo?.close();
   });
 
-  it('logs in, calls /me, sees the socket greeting, renews the session on its warning without a new socket, logs out and sees the revoked token refused on reconnect', async () => {
+  it('logs in, calls /me, /admin, /fresh-action, /refresh, renews the session on its warning without a new socket, logs out: the socket ends and the session tokens are refused', async () => {
     if (!demo) throw new Error('demo not started');
     await page.goto(`${demo.url}/`);
     expect(await page.title()).to.equal('paseto-controllers demo');
@@ -73,6 +73,24 @@ describe('demo in a real browser (headless Chromium)', function () {
     expect(me).to.match(/^GET \/me → 200\n/);
     expect(JSON.parse(me.slice(me.indexOf('\n') + 1))).to.deep.equal({ user: { username: 'test', name: 'Test User', roles: [] } });
 
+    const call = async (button: string, label: string): Promise<string> => {
+      await page.evaluate(() => {
+        const result = document.getElementById('api-result');
+        if (result) result.textContent = '';
+      });
+      await page.click(button);
+      await page.waitForFunction((prefix) => document.getElementById('api-result')?.textContent?.startsWith(prefix), label);
+      return (await page.textContent('#api-result')) ?? '';
+    };
+    // Not an admin; the login's token is fresh.
+    expect(await call('#admin', 'GET /admin')).to.match(/^GET \/admin → 403\n/);
+    expect(await call('#fresh-action', 'POST /fresh-action')).to.match(/^POST \/fresh-action → 200\n/);
+    // Rotation: a new pair of the same session; the new access token is not fresh.
+    expect(await call('#refresh', 'POST /refresh')).to.match(/^POST \/refresh → 200\n/);
+    expect(await call('#fresh-action', 'POST /fresh-action')).to.match(/^POST \/fresh-action → 401\n/);
+    expect(await call('#me', 'GET /me')).to.match(/^GET \/me → 200\n/);
+
+
     // A minute before the access token expires the server warns; the page renews the token and
     // re-authenticates in band: the socket (its id) stays.
     const socketId = await page.textContent('#socket-id');
@@ -90,15 +108,15 @@ describe('demo in a real browser (headless Chromium)', function () {
     expect(await page.textContent('#socket-state')).to.equal('connected');
     expect(await page.textContent('#session-ended')).to.equal('');
 
-    // Log out: both tokens revoked; the server ends the live socket at once, saying why.
+    // Log out: the session is revoked, so the socket ends at once, the server saying why.
     await page.click('#logout');
     await page.waitForFunction(() => document.getElementById('session-ended')?.textContent !== '');
     expect(await page.textContent('#session-ended')).to.equal('session ended: Token has been revoked (token_revoked)');
-    // Then the page reconnects with the revoked access token and is refused before `connect`.
+    // Then the page reconnects with the login's access token, revoked with its session, and is refused before `connect`.
     await page.waitForFunction(() => document.getElementById('socket-error')?.textContent !== '');
     expect(await page.textContent('#socket-error')).to.equal('connect_error: Token has been revoked (token_revoked)');
     expect(await page.textContent('#socket-state')).to.equal('refused');
-    expect(await page.textContent('#logout-status')).to.include('access_token and refresh_token revoked');
+    expect(await page.textContent('#logout-status')).to.include('the session (every token of this login) revoked');
     expect(await page.textContent('#greeting')).to.equal('');
 
     // No uncaught exception in the page's script. (Console "Failed to load resource" lines are not
