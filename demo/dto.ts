@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, validate } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsString, MaxLength, validate } from 'class-validator';
 import { BadRequestError, createParamDecorator } from 'routing-controllers';
 
 // class-validator runs a property's decorators bottom-up; with `stopAtFirstError` the first
@@ -18,14 +18,6 @@ export class LoginDto {
   @IsString({ message: 'password must be a string' })
   @IsDefined({ message: 'password is required' })
   password!: string;
-}
-
-/** The optional body of `POST /logout`: a refresh token to revoke with the access token. */
-export class LogoutDto {
-  @IsNotEmpty({ message: 'refresh_token must not be empty' })
-  @IsString({ message: 'refresh_token must be a string' })
-  @IsOptional()
-  refresh_token?: string;
 }
 
 /** A 400 whose message names every field at fault (and never echoes a value: it may be a password). */

@@ -18,7 +18,6 @@ const credentials = {
   required: ['username', 'password'],
   properties: { username: { type: 'string', example: 'test' }, password: { type: 'string', example: 'test' } },
 };
-const logoutBody = { type: 'object', properties: { refresh_token: { type: 'string', description: 'A refresh token of the same user to revoke too' } } };
 
 /** The demo's OpenAPI document: routing-controllers-openapi's output, with PASETO security added. */
 export function apiDocument({ auth, controllers }: ApiDocsOptions): object {
@@ -33,7 +32,6 @@ export function apiDocument({ auth, controllers }: ApiDocsOptions): object {
     info: { title: 'paseto-controllers demo', version: '1.0.0', description: 'Log in with POST /login (test/test or admin/admin), then Authorize with the access_token.' },
     paths: {
       '/login': { post: { requestBody: { required: true, content: { 'application/json': { schema: credentials } } } } },
-      '/logout': { post: { requestBody: { required: false, content: { 'application/json': { schema: logoutBody } } } } },
     },
   });
   return withPasetoSecurity(spec, { auth, controllers });

@@ -21,7 +21,8 @@ export type AuthPasetoErrorCode =
   | 'denylist_unavailable'
   | 'csrf_failed'
   | 'subject_mismatch'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'refresh_token_reused';
 
 /** The default HTTP status of each code; override per code with the `statusCodes` option. */
 export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>> = Object.freeze({
@@ -44,6 +45,7 @@ export const DEFAULT_STATUS_CODES: Readonly<Record<AuthPasetoErrorCode, number>>
   csrf_failed: 401,
   subject_mismatch: 400,
   rate_limited: 429,
+  refresh_token_reused: 401,
 });
 
 /** Every code, for validation of `statusCodes` and for exhaustive tests. */
@@ -76,6 +78,9 @@ export const ErrorMessages = Object.freeze({
   csrfMissing: 'Missing CSRF token',
   csrfMismatch: 'CSRF double submit tokens do not match',
   csrfClaimMissing: "Token is missing the 'csrf' claim",
+  refreshTokenReused: 'Refresh token reuse detected; the session has been revoked',
+  tokenWithoutSession: "Token is missing the 'sid' claim; it belongs to no session",
+  sessionMissing: "Refresh token is missing the 'sid' claim; make it with createTokenPair to rotate it",
 });
 
 /** The `bad_header` message for a token header sent more than once (never quoting the values). */

@@ -31,6 +31,8 @@ export type {
   AuthenticateOptions,
   RoleRequirement,
   CreateAccessTokenOptions,
+  CreateTokenPairOptions,
+  TokenPair,
   CreateRefreshTokenOptions,
   CreateCustomTokenOptions,
   CreateTokenBaseOptions,

@@ -11,7 +11,10 @@ import { openToken, unwrapToken, verifiedToken } from './tokens/open';
 import { checkTimes, checkTokenType, checkTypeRequirement, validateClaims, type ClaimsRequirement } from './tokens/validate';
 import { assertionBytes } from './tokens/footer';
 import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
-import type { DenylistStore, RevocableToken, TokenInDenylistLoader } from './denylist/store';
+import { supportsSessions, type DenylistStore, type Revocation, type RevocableToken, type SessionDenylistStore, type TokenInDenylistLoader } from './denylist/store';
+import { RevocationFeed } from './denylist/feed';
+import { isSessionId, newSessionId } from './tokens/claims';
+import { carriedClaims, checkSessionLifetime, longestLifetimeFrom, looksLikeToken } from './tokens/session';
 import { MemoryDenylist } from './denylist/memory';
 import { askDenylist } from './denylist/ask';
 import { systemClock, type PasetoClock } from './clock';
@@ -23,7 +26,9 @@ import type {
   CreateCustomTokenOptions,
   CreateRefreshTokenOptions,
   CreateTokenBaseOptions,
+  CreateTokenPairOptions,
   RoleRequirement,
+  TokenPair,
   VerifiedToken,
   VerifyTokenOptions,
 } from './tokens/types';
@@ -64,6 +69,9 @@ export class PasetoAuthService {
   readonly #keySet: RemoteKeySet | undefined;
   // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
   readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
+  readonly #feed: RevocationFeed;
+  // The latest subject cut-off of this process: tokens issued after it get a later iat, even on a frozen clock.
+  #lastCutOff = Number.NEGATIVE_INFINITY;
   readonly #failureListeners = new AuthFailureListeners();
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
@@ -80,6 +88,7 @@ export class PasetoAuthService {
     this.#useKid = options.keys !== undefined;
     this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
+    this.#feed = new RevocationFeed(this.#denylist);
     this.#claimRules = Object.freeze({
       leewayMs: this.config.decodeLeeway * 1000,
       issuer: this.config.decodeIssuer,
@@ -122,6 +131,109 @@ export class PasetoAuthService {
   /** A token of a custom `type`. */
   createToken(options: CreateCustomTokenOptions): Promise<string> {
     return this.issue(options.type, options, options.type === 'access' ? (options.fresh ?? false) : undefined);
+  }
+
+  /**
+   * An access token and a refresh token of a new session: both carry the same new random `sid`
+   * (see {@link revokeSession}), the access token is fresh when `fresh: true`, and the other options
+   * (subject, lifetime, user claims, audience, ...) apply to both.
+   */
+  async createTokenPair(options: CreateTokenPairOptions): Promise<TokenPair> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
+    if ((options as { sessionId?: unknown }).sessionId !== undefined) {
+      throw new TypeError('createTokenPair makes a new session: pass sessionId to createAccessToken or createRefreshToken to join one');
+    }
+    const sessionId = newSessionId();
+    const { fresh, ...rest } = options;
+    const accessToken = await this.issue('access', { ...rest, sessionId }, fresh ?? false);
+    const refreshToken = await this.issue('refresh', { ...rest, sessionId }, undefined);
+    return { accessToken, refreshToken, sessionId };
+  }
+
+  /**
+   * Spends a refresh token of a session and issues the next pair of that session: same subject,
+   * `sid`, purpose and audience, the refresh token's user claims, default lifetimes, not fresh.
+   * A refresh token presented again after it was spent is **reuse** (stolen, or replayed): the whole
+   * session is revoked and the call fails with `refresh_token_reused`. Of concurrent rotations of one
+   * refresh token exactly one succeeds (atomically across processes sharing the store).
+   * @throws AuthPasetoError `wrong_token_type` for another type of token (the session is untouched),
+   *   `invalid_argument` for a refresh token without `sid` or `jti`, `token_revoked`,
+   *   `refresh_token_reused`, `denylist_unavailable`, and every verification failure
+   * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
+   */
+  async rotateRefreshToken(refreshToken: string, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<TokenPair> {
+    const store = this.#sessionStore('rotate refresh tokens');
+    const verified = await this.verifyToken(refreshToken, { ...options, refreshToken: true });
+    const { sessionId, jti } = verified;
+    if (sessionId === null || jti === null) throw this.error('invalid_argument', ErrorMessages.sessionMissing);
+    // Rotation relies on the session's revocation even when refresh tokens are not checked on verification.
+    if (!this.isRevocationChecked(verified) && (await this.#asAuthError(() => askDenylist(this.#denylist, this.#denylistLoader, verified)))) {
+      throw this.error('token_revoked', ErrorMessages.revoked);
+    }
+    const spent = await this.#store(() => store.spend(jti, this.#entryUntil(verified.expiresAt?.getTime() ?? null)));
+    if (spent !== true) {
+      await this.revokeSession(sessionId);
+      throw this.error('refresh_token_reused', ErrorMessages.refreshTokenReused);
+    }
+    const next: CreateTokenBaseOptions = {
+      subject: verified.subject,
+      sessionId,
+      purpose: verified.purpose,
+      userClaims: carriedClaims(verified.claims),
+      ...(verified.claims.aud === undefined ? {} : { audience: verified.claims.aud as string | string[] }),
+    };
+    const accessToken = await this.issue('access', next, false);
+    return { accessToken, refreshToken: await this.issue('refresh', next, undefined), sessionId };
+  }
+
+  /**
+   * Revokes every token of a session (`sid`), on every process sharing the store, and ends their
+   * live sockets. Takes the session id, or a token of the session (a string that must verify, or a
+   * {@link VerifiedToken}). The entry is kept as long as a token of the session can be valid.
+   * @throws AuthPasetoError `denylist_unavailable` when the store fails (the revocation has not happened)
+   * @throws TypeError for a token without `sid`
+   * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
+   */
+  async revokeSession(sessionIdOrToken: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<void> {
+    const store = this.#sessionStore('revoke sessions');
+    let sessionId: string | null;
+    if (typeof sessionIdOrToken === 'string' && !looksLikeToken(sessionIdOrToken) && options.base64Encoded !== true) {
+      if (!isSessionId(sessionIdOrToken)) throw new TypeError('sessionId must be a non-empty string of at most 128 characters');
+      sessionId = sessionIdOrToken;
+    } else {
+      sessionId = typeof sessionIdOrToken === 'string' ? this.#asAuthError(() => this.#open(sessionIdOrToken, options)).verified.sessionId : sessionIdOrToken.sessionId;
+    }
+    if (sessionId === null) throw new TypeError('cannot revoke the session of a token without a sid claim');
+    const id = sessionId;
+    await this.#store(() => store.revokeSession(id, this.#entryUntil(longestLifetimeFrom(this.config, this.clock.now()))));
+  }
+
+  /**
+   * "Log out everywhere": revokes every token of `subject` issued until now, on every process
+   * sharing the store, and ends their live sockets. Tokens issued after it resolves work (`iat` has
+   * millisecond precision; this process never issues a token in the cut-off's millisecond).
+   * @throws AuthPasetoError `denylist_unavailable` when the store fails (the revocation has not happened)
+   * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
+   */
+  async revokeSubject(subject: string | number): Promise<void> {
+    const store = this.#sessionStore('revoke subjects');
+    if (!((typeof subject === 'string' && subject !== '') || (typeof subject === 'number' && Number.isSafeInteger(subject)))) {
+      throw new TypeError('subject must be a non-empty string or a safe integer');
+    }
+    const cutOff = this.clock.now();
+    this.#lastCutOff = Math.max(this.#lastCutOff, cutOff);
+    await this.#store(() => store.revokeSubject(subject, cutOff, this.#entryUntil(longestLifetimeFrom(this.config, cutOff))));
+  }
+
+  /**
+   * Calls `listener` for every revocation (a token id, a session, a subject's tokens up to a cut-off)
+   * that this process must honour: made by this service, or, with a store that reports them (such as
+   * `MemoryDenylist` and `RedisDenylist`), by any process sharing the store. The socket adapter ends
+   * live sockets with it. A listener that throws is ignored.
+   * @returns a function removing this subscription
+   */
+  onRevocation(listener: (revocation: Revocation) => void): () => void {
+    return this.#feed.subscribe(listener);
   }
 
   /**
@@ -211,6 +323,7 @@ export class PasetoAuthService {
     } catch {
       throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
     }
+    this.#feed.local({ kind: 'token', jti: verified.jti });
     for (const subscription of [...this.#revocationListeners]) {
       try {
         subscription.listener(verified);
@@ -223,9 +336,9 @@ export class PasetoAuthService {
 
   /**
    * Calls `listener` after every revocation through {@link revokeToken} that the store accepted,
-   * synchronously, before `revokeToken` resolves. It sees revocations made by this service in this
-   * process only; revocations written to a shared store by other processes are found with
-   * {@link isRevoked}. A listener that throws is ignored (the revocation has succeeded).
+   * synchronously, before `revokeToken` resolves. It sees token revocations made by this service in
+   * this process only; {@link onRevocation} sees every kind, from every process sharing the store.
+   * A listener that throws is ignored (the revocation has succeeded).
    * @returns a function removing this subscription
    * @example
    * const stop = auth.onRevoke((token) => log.info('revoked', token.jti));
@@ -308,7 +421,35 @@ export class PasetoAuthService {
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
     if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
     const key = this.signingKey(options.purpose);
-    return issueToken(type, options, fresh, { key, config: this.config, now: this.clock.now(), withKid: this.#useKid });
+    // After a subject cut-off, a token of the same millisecond would fall on the wrong side of it.
+    const now = Math.max(this.clock.now(), this.#lastCutOff + 1);
+    if (options.sessionId !== undefined) checkSessionLifetime(this.config, options.expiresIn, now);
+    return issueToken(type, options, fresh, { key, config: this.config, now, withKid: this.#useKid });
+  }
+
+  /** How long a denylist entry must last for a token valid until `expiresAt` (ms): plus the leeway; `null`: forever. */
+  #entryUntil(expiresAt: number | null): Date | null {
+    return expiresAt === null ? null : new Date(expiresAt + this.config.decodeLeeway * 1000);
+  }
+
+  /** The store, when sessions can be served: the denylist is on and the store has every session method. */
+  #sessionStore(what: string): SessionDenylistStore {
+    if (!this.config.denylistEnabled) {
+      throw new PasetoConfigError('denylistEnabled', `must be true to ${what}: with the denylist off a revoked session would still be accepted`);
+    }
+    if (!supportsSessions(this.#denylist)) {
+      throw new PasetoConfigError('denylist', `the store cannot ${what}: it needs revokeSession, revokeSubject, spend and onRevocation (MemoryDenylist and RedisDenylist have them)`);
+    }
+    return this.#denylist;
+  }
+
+  /** A store call; its failure is `denylist_unavailable` (and a revocation that failed has not happened). */
+  async #store<T>(call: () => T | Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch {
+      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
+    }
   }
 
   private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
@@ -364,3 +505,4 @@ export class PasetoAuthService {
     });
   }
 }
+

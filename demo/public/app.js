@@ -68,6 +68,7 @@
       api('POST', '/refresh', refreshToken).then(function (result) {
         if (result.status !== 200) { status('session-warning', 'Could not renew the token (' + result.status + ')', true); return; }
         accessToken = result.body.access_token;
+        refreshToken = result.body.refresh_token; // rotated: the old one is spent, sending it again revokes the session
         showToken();
         socket.emit('paseto:reauth', { token: accessToken }, function (answer) {
           if (!answer.ok) { status('session-warning', 'Re-authentication refused: ' + answer.message + ' (' + answer.code + ')', true); return; }
@@ -133,20 +134,25 @@
   });
   $('refresh').addEventListener('click', function () {
     api('POST', '/refresh', refreshToken).then(function (result) {
-      if (result.status === 200) accessToken = result.body.access_token; // not fresh: /fresh-action now says 401
+      // Rotation: both tokens are new (the access token is not fresh: /fresh-action now says 401);
+      // the old refresh token is spent, and sending it again would revoke the whole session.
+      if (result.status === 200) {
+        accessToken = result.body.access_token;
+        refreshToken = result.body.refresh_token;
+      }
       showToken();
       showResult('POST /refresh', result);
     });
   });
 
   $('logout').addEventListener('click', function () {
-    api('POST', '/logout', accessToken, { refresh_token: refreshToken }).then(function (result) {
+    api('POST', '/logout', accessToken).then(function (result) {
       if (result.status !== 200) {
         status('logout-status', 'Logout failed (' + result.status + '): ' + (result.body && result.body.message), true);
         return;
       }
-      loggedOutLine = 'Logged out: ' + result.body.revoked.join(' and ') + ' revoked.';
-      status('logout-status', loggedOutLine + ' Reconnecting the socket with the revoked token…');
+      loggedOutLine = 'Logged out: the session (every token of this login) revoked.';
+      status('logout-status', loggedOutLine + ' Reconnecting the socket with a revoked token…');
       show('greeting', '');
       // Back to the logged-out state; the socket below keeps the revoked token to show the refusal.
       accessToken = null;
@@ -155,8 +161,9 @@
       status('login-status', 'Not logged in.');
       status('api-result', '');
       setLoggedIn(false);
-      // The server ends the live socket on revocation (see 'paseto:session_ended'); once it has,
-      // reconnect with the same, now revoked, token: the server refuses it before `connect`.
+      // The server ends the live socket on revocation (see 'paseto:session_ended'), though it was
+      // opened with the login's access token; once it has, reconnect with that token, revoked with
+      // its session: the server refuses it before `connect`.
       if (socket.connected) socket.once('disconnect', function () { socket.connect(); });
       else socket.connect();
     });

@@ -52,7 +52,7 @@ describe('demo in a real browser (headless Chromium)', function () {
     await demo?.close();
   });
 
-  it('logs in, calls /me, sees both socket greetings, renews the session on its warning without a new socket, refreshes, is refused by /fresh-action, logs out and sees the revoked token refused on reconnect', async () => {
+  it('logs in, calls /me, /admin, /fresh-action, /refresh, renews the session on its warning without a new socket, shows the new tokens, logs out: the socket ends, the session tokens are refused, the page is logged out', async () => {
     if (!demo) throw new Error('demo not started');
     await page.goto(`${demo.url}/`);
     expect(await page.title()).to.equal('paseto-controllers demo');
@@ -78,6 +78,24 @@ describe('demo in a real browser (headless Chromium)', function () {
     const me = (await page.textContent('#api-result')) ?? '';
     expect(me).to.match(/^GET \/me → 200\n/);
     expect(JSON.parse(me.slice(me.indexOf('\n') + 1))).to.deep.equal({ user: { username: 'test', name: 'Test User', roles: [] } });
+
+    const call = async (button: string, label: string): Promise<string> => {
+      await page.evaluate(() => {
+        const result = document.getElementById('api-result');
+        if (result) result.textContent = '';
+      });
+      await page.click(button);
+      await page.waitForFunction((prefix) => document.getElementById('api-result')?.textContent?.startsWith(prefix), label);
+      return (await page.textContent('#api-result')) ?? '';
+    };
+    // Not an admin; the login's token is fresh.
+    expect(await call('#admin', 'GET /admin')).to.match(/^GET \/admin → 403\n/);
+    expect(await call('#fresh-action', 'POST /fresh-action')).to.match(/^POST \/fresh-action → 200\n/);
+    // Rotation: a new pair of the same session; the new access token is not fresh.
+    expect(await call('#refresh', 'POST /refresh')).to.match(/^POST \/refresh → 200\n/);
+    expect(await call('#fresh-action', 'POST /fresh-action')).to.match(/^POST \/fresh-action → 401\n/);
+    expect(await call('#me', 'GET /me')).to.match(/^GET \/me → 200\n/);
+
 
     // A minute before the access token expires the server warns; the page renews the token and
     // re-authenticates in band: the socket (its id) stays.
@@ -118,18 +136,18 @@ describe('demo in a real browser (headless Chromium)', function () {
     await page.waitForFunction((old) => document.getElementById('access-token')?.textContent !== old, newToken);
     await page.waitForFunction(() => document.getElementById('greeting')?.textContent !== '' && document.getElementById('query-greeting')?.textContent !== '');
 
-    // Log out: both tokens revoked; the server ends the live socket at once, saying why.
+    // Log out: the session is revoked, so the socket ends at once, the server saying why.
     await page.click('#logout');
     await page.waitForFunction(() => document.getElementById('session-ended')?.textContent !== '');
     expect(await page.textContent('#session-ended')).to.equal('session ended: Token has been revoked (token_revoked)');
-    // Then the page reconnects with the revoked access token and is refused before `connect`.
+    // Then the page reconnects with the login's access token, revoked with its session, and is refused before `connect`.
     await page.waitForFunction(() => document.getElementById('socket-error')?.textContent !== '');
     expect(await page.textContent('#socket-error')).to.equal('connect_error: Token has been revoked (token_revoked)');
     expect(await page.textContent('#socket-state')).to.equal('refused');
     // Once the refusal is shown the logout line says so, no longer "Reconnecting…".
     await page.waitForFunction(() => document.getElementById('logout-status')?.textContent?.includes('refused'));
     const loggedOut = (await page.textContent('#logout-status')) ?? '';
-    expect(loggedOut).to.equal('Logged out: access_token and refresh_token revoked. Reconnecting with the revoked token was refused (see 3).');
+    expect(loggedOut).to.equal('Logged out: the session (every token of this login) revoked. Reconnecting with the revoked token was refused (see 3).');
     expect(loggedOut).to.not.include('Reconnecting the socket');
     expect(await page.textContent('#greeting')).to.equal('');
     // The page is back in its logged-out state.

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { io as connectClient } from 'socket.io-client';
 import { connectOnce, login, startDemo, type RunningDemo } from './helpers';
 
 const TEST_USER = { username: 'test', name: 'Test User', roles: [] };
@@ -55,6 +56,29 @@ describe('demo: Socket.IO', () => {
       await demo.http.post('/logout').auth(access_token, { type: 'bearer' }).expect(200);
       const after = await connectOnce(demo, '/', { auth: { token: access_token } });
       expect(after).to.deep.equal({ connected: false, message: 'Token has been revoked', data: { code: 'token_revoked', status: 401 } });
+    });
+  });
+
+  describe('log in, open the socket, refresh, log out', () => {
+    it('ends the socket opened with the login token and refuses every token of the session', async () => {
+      const { access_token, refresh_token } = await login(demo);
+      const socket = connectClient(`${demo.url}/`, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { token: access_token } });
+      try {
+        await new Promise<void>((resolve) => socket.once('greeting', () => resolve()));
+        const ended = new Promise<unknown>((resolve) => socket.once('paseto:session_ended', resolve));
+        const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+        const rotated = (await demo.http.post('/refresh').auth(refresh_token, { type: 'bearer' }).expect(200)).body as { access_token: string };
+        expect(socket.connected).to.equal(true);
+        await demo.http.post('/logout').auth(rotated.access_token, { type: 'bearer' }).expect(200);
+        expect(await ended).to.deep.equal({ code: 'token_revoked', status: 401, message: 'Token has been revoked' });
+        expect(await disconnected).to.equal('io server disconnect');
+        for (const token of [access_token, rotated.access_token]) {
+          expect((await demo.http.get('/me').auth(token, { type: 'bearer' }).expect(401)).body.code).to.equal('token_revoked');
+        }
+        expect((await demo.http.post('/fresh-action').auth(access_token, { type: 'bearer' }).expect(401)).body.code).to.equal('token_revoked');
+      } finally {
+        socket.disconnect();
+      }
     });
   });
 

@@ -136,11 +136,11 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   }
 }
 
-/** Counts the service subscriptions held (the live-session registry's), by wrapping `onRevoke` of this instance. */
+/** Counts the service subscriptions held (the live-session registry's), by wrapping `onRevocation` of this instance. */
 export function countSubscriptions(auth: PasetoAuthService): () => number {
   let live = 0;
-  const original = auth.onRevoke.bind(auth);
-  auth.onRevoke = (listener) => {
+  const original = auth.onRevocation.bind(auth);
+  auth.onRevocation = (listener) => {
     live += 1;
     const unsubscribe = original(listener);
     return () => {

@@ -247,9 +247,40 @@ for (const transport of TRANSPORTS) {
       });
     });
 
+    describe('revocations reported by the store (another process, a session, a subject)', () => {
+      it('ends the sockets of a revoked token, session or subject at once, others kept', async () => {
+        const clock = new TestClock();
+        const store = new MemoryDenylist({ clock });
+        const auth = testService({ denylistEnabled: true, denylist: store, clock });
+        const { server, root } = await serve(auth);
+        const byToken = await auth.createAccessToken({ subject: 'carol' });
+        const pair = await auth.createTokenPair({ subject: 'alice' });
+        const sameSession = await auth.createAccessToken({ subject: 'alice', sessionId: pair.sessionId });
+        const bobs = await auth.createTokenPair({ subject: 'bob' });
+        const sockets = await Promise.all([byToken, pair.accessToken, sameSession, bobs.accessToken].map((token) => open(server, token)));
+        const [tokenEnding, sessionEnding, joinedEnding, bobEnding] = sockets.map((socket) => endingOf(socket));
+        const verified = await auth.verifyToken(byToken);
+        // "Elsewhere": straight into the store, as another process's revocation reaches this one.
+        store.revoke(verified.jti ?? '', verified.expiresAt);
+        expect(await tokenEnding).to.deep.include({ ended: REVOKED });
+        store.revokeSession(pair.sessionId, null);
+        expect(await sessionEnding).to.deep.include({ ended: REVOKED });
+        expect(await joinedEnding).to.deep.include({ ended: REVOKED });
+        expect(await subjectOf(sockets[3])).to.equal('bob');
+        await auth.revokeSubject('bob');
+        expect(await bobEnding).to.deep.include({ ended: REVOKED });
+        // a token of bob issued after the cut-off opens a socket that stays
+        const later = await open(server, await auth.createAccessToken({ subject: 'bob' }));
+        expect(await subjectOf(later)).to.equal('bob');
+        expect(root.liveSessions).to.equal(1);
+      });
+    });
+
     describe('rechecks of a shared denylist (recheckIntervalMs)', () => {
       it('ends a socket whose token another process revoked in the shared store', async () => {
-        const store = new MemoryDenylist();
+        // A shared store that does not report revocations (no onRevocation): only rechecks find them.
+        const memory = new MemoryDenylist();
+        const store: DenylistStore = { isRevoked: (token) => memory.isRevoked(token), revoke: (jti, until) => memory.revoke(jti, until) };
         const clock = new TestClock();
         const here = testService({ denylistEnabled: true, denylist: store, clock });
         const { server, root } = await serve(here, { liveSession: { recheckIntervalMs: 50 } });
@@ -260,7 +291,7 @@ for (const transport of TRANSPORTS) {
         const ending = endingOf(socket);
         const verified = await here.verifyToken(token);
         // "Elsewhere": straight into the store, so this process's onRevoke never hears of it.
-        store.revoke(verified.jti ?? '', verified.expiresAt);
+        void store.revoke(verified.jti ?? '', verified.expiresAt);
         clock.advance(49);
         expect(await subjectOf(socket)).to.equal('alice');
         clock.advance(1);

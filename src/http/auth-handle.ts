@@ -5,6 +5,7 @@ import type {
   CreateCustomTokenOptions,
   CreateRefreshTokenOptions,
   Footer,
+  TokenPair,
   VerifiedToken,
 } from '../tokens/types';
 import type { HttpRequestLike } from '../transport/http';
@@ -103,6 +104,42 @@ export class AuthPaseto {
   /** The footer of the current token (parsed JSON object or string), or `null`. */
   getTokenFooter(): Footer {
     return this.current?.footer ?? null;
+  }
+
+  /**
+   * Rotates the request's refresh token ({@link PasetoAuthService.rotateRefreshToken}): the one a
+   * `@RefreshTokenRequired()` guard verified, else the refresh token found in the request. Resolves
+   * to the next pair of the session; the presented refresh token is spent, and presenting it again
+   * revokes the session (`refresh_token_reused`).
+   * @throws AuthPasetoError (after setting `WWW-Authenticate` on the response)
+   */
+  async rotateRefreshToken(): Promise<TokenPair> {
+    const refresh = this.current?.type === 'refresh' ? this.current : await this.pasetoRequired({ refreshToken: true });
+    return this.reporting(() => this.service.rotateRefreshToken((refresh as VerifiedToken).token));
+  }
+
+  /**
+   * Revokes the session of the request's current token ({@link PasetoAuthService.revokeSession}):
+   * every token of that login, on every node, and their live sockets — the "log out" of a session.
+   * @throws AuthPasetoError `token_missing` without a current token, `invalid_argument` for a token
+   *   made outside a session (no `sid`), `denylist_unavailable` when the store fails
+   */
+  async revokeSession(): Promise<void> {
+    await this.reporting(async () => {
+      const current = this.current;
+      if (current === null) throw this.service.error('token_missing', ErrorMessages.tokenMissing);
+      if (current.sessionId === null) throw this.service.error('invalid_argument', ErrorMessages.tokenWithoutSession);
+      await this.service.revokeSession(current);
+    });
+  }
+
+  /** Runs `call`; a failure is a refusal of the request (`WWW-Authenticate`, failure listeners). */
+  private async reporting<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw refuseRequest(this.service, this.request, this.response, error, this.current);
+    }
   }
 
   /** Creates an access token with the service. */

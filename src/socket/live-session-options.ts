@@ -12,9 +12,10 @@ export interface SocketLiveSessionOptions {
   expiry?: boolean;
   /**
    * End the socket when its token is revoked (if verification checks revocation for its type:
-   * `denylistEnabled` and `denylistTokenChecks`). Revocations through this process's
-   * `auth.revokeToken()` end it at once; revocations by other processes are only found with
-   * `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
+   * `denylistEnabled` and `denylistTokenChecks`). Revocations of its token, its session or its
+   * subject end it at once: those of this process, and, with a store that reports them
+   * (`RedisDenylist`), those of every process sharing the store (`auth.onRevocation`); with another
+   * shared store, revocations by other processes are only found with `recheckIntervalMs`. A token revoked during the handshake never keeps a socket: revoked while
    * the middleware runs (its `userLoader`), it is refused with `token_revoked`; revoked later in
    * the handshake, the socket is ended when it connects (each new session asks the denylist once;
    * a failing store keeps the socket and is reported to `onError`). Default `true`.

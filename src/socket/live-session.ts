@@ -4,6 +4,7 @@ import type { PasetoAuthService } from '../service';
 import type { VerifiedToken } from '../tokens/types';
 import { SOCKET_EXPIRING_EVENT, SOCKET_SESSION_ENDED_EVENT, type SocketExpiringData, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
 import type { LiveSocket, PasetoSocketLike } from './record';
+import type { Revocation } from '../denylist/store';
 
 import type { ResolvedLiveSession } from './live-session-options';
 export { SOCKET_SESSION_ENDED_EVENT, type SocketSessionEndCode, type SocketSessionEndedData } from './names';
@@ -212,7 +213,7 @@ export class LiveSessionTracker {
       group = {
         auth: entry.auth,
         byJti,
-        unsubscribe: entry.auth.onRevoke((revoked) => this.revokeAll(byJti.get(revoked.jti))),
+        unsubscribe: entry.auth.onRevocation((revocation) => this.revokeAll(revocation.kind === 'token' ? byJti.get(revocation.jti) : matching(byJti, revocation))),
         cancelRecheck: undefined,
         closed: false,
       };
@@ -224,7 +225,7 @@ export class LiveSessionTracker {
     else entries.add(entry);
   }
 
-  /** Ends the sessions of a revoked `jti` and marks its held handshakes (their middleware refuses them). */
+  /** Ends the sessions of a revoked `jti`, session or subject, and marks its held handshakes (their middleware refuses them). */
   private revokeAll(entries: Set<Revocable> | undefined): void {
     for (const target of [...(entries ?? [])]) {
       if (target.kind === 'held') target.revoked = true;
@@ -311,4 +312,20 @@ export class LiveSessionTracker {
       // The application's logger failing must not break a timer callback.
     }
   }
+}
+
+/** The entries a session or subject revocation reaches (rare: a scan of the group is fine). */
+function matching(byJti: Map<string | null, Set<Revocable>>, revocation: Exclude<Revocation, { kind: 'token' }>): Set<Revocable> {
+  const reached = new Set<Revocable>();
+  for (const entries of byJti.values()) {
+    for (const entry of entries) {
+      const { sessionId, subject, issuedAtMs } = entry.token;
+      const hit =
+        revocation.kind === 'session'
+          ? sessionId === revocation.sessionId
+          : subject === revocation.subject && (issuedAtMs === null || issuedAtMs <= revocation.issuedUpToMs);
+      if (hit) reached.add(entry);
+    }
+  }
+  return reached;
 }

@@ -6,7 +6,7 @@ import { MAX_LIFETIME_SECONDS } from '../config/schema';
  * Claims this library sets itself; `userClaims` may not use them. `csrf` is reserved even when
  * cookie CSRF protection is off, so turning it on later never meets a user claim of that name.
  */
-export const RESERVED_CLAIMS: readonly string[] = Object.freeze(['aud', 'csrf', 'exp', 'fresh', 'iat', 'iss', 'jti', 'nbf', 'sub', 'type']);
+export const RESERVED_CLAIMS: readonly string[] = Object.freeze(['aud', 'csrf', 'exp', 'fresh', 'iat', 'iss', 'jti', 'nbf', 'sid', 'sub', 'type']);
 
 /** True when new tokens carry a `csrf` claim: cookie CSRF protection is on and cookies are a configured location. */
 export function issuesCsrfClaim(config: Pick<ResolvedPasetoConfig, 'cookieCsrfProtect' | 'tokenLocation'>): boolean {
@@ -18,6 +18,14 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz
 /** An instant as PASETO wants it: RFC 3339, whole seconds, UTC. */
 export function formatTime(milliseconds: number): string {
   return new Date(Math.floor(milliseconds / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * An instant with millisecond precision (RFC 3339 with fractional seconds, UTC): the `iat` claim,
+ * so that a subject's revocation cut-off and a token issued right after it fall on the right sides.
+ */
+export function formatTimeMs(milliseconds: number): string {
+  return new Date(milliseconds).toISOString();
 }
 
 /**
@@ -65,16 +73,19 @@ export interface ClaimsInput {
   userClaims?: Readonly<Record<string, unknown>>;
   /** Add a random `csrf` claim (the double-submit value of cookie-borne tokens). */
   csrf?: boolean;
+  /** The `sid` claim: the session the token belongs to. */
+  sessionId?: string;
 }
 
 /** Checks what a caller passes to `create*Token`; a programming mistake is a TypeError naming the argument. */
 export function checkClaimsInput(input: ClaimsInput): void {
-  const { subject, type, audience, issuer, userClaims, fresh } = input;
+  const { subject, type, audience, issuer, userClaims, fresh, sessionId } = input;
   if (!((typeof subject === 'string' && subject !== '') || (typeof subject === 'number' && Number.isSafeInteger(subject)))) {
     throw new TypeError('subject must be a non-empty string or a safe integer');
   }
   if (typeof type !== 'string' || type === '') throw new TypeError('type must be a non-empty string');
   if (fresh !== undefined && typeof fresh !== 'boolean') throw new TypeError('fresh must be a boolean');
+  if (sessionId !== undefined && !isSessionId(sessionId)) throw new TypeError('sessionId must be a non-empty string of at most 128 characters');
   if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) throw new TypeError('issuer must be a non-empty string');
   if (
     audience !== undefined &&
@@ -94,6 +105,17 @@ export function checkClaimsInput(input: ClaimsInput): void {
   }
 }
 
+/** A session id as tokens carry it in `sid`: a non-empty string, short enough to key a store on. */
+export function isSessionId(value: unknown): value is string {
+  // Not of a PASETO's form, so that revokeSession can tell a session id from a token.
+  return typeof value === 'string' && value !== '' && value.length <= 128 && !/^v\d\.(local|public)\./.test(value);
+}
+
+/** A new random session id: 128 random bits, base64url. */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 /** The claims of a new token, in fastapi-paseto's layout. */
 export function buildClaims(input: ClaimsInput): Record<string, unknown> {
   const claims: Record<string, unknown> = {
@@ -101,9 +123,10 @@ export function buildClaims(input: ClaimsInput): Record<string, unknown> {
     sub: input.subject,
     type: input.type,
     jti: randomUUID(),
-    iat: formatTime(input.now),
+    iat: formatTimeMs(input.now),
     nbf: formatTime(input.now),
   };
+  if (input.sessionId !== undefined) claims.sid = input.sessionId;
   if (input.type === 'access') claims.fresh = input.fresh ?? false;
   if (input.expiresAt !== null) claims.exp = formatTime(input.expiresAt);
   if (input.issuer !== undefined) claims.iss = input.issuer;

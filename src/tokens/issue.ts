@@ -40,6 +40,7 @@ export function issueToken(type: string, options: CreateTokenBaseOptions, fresh:
     audience: options.audience,
     userClaims: options.userClaims,
     csrf: issuesCsrfClaim(config),
+    sessionId: options.sessionId,
   };
   checkClaimsInput(input);
   const payload = encoder.encode(JSON.stringify(buildClaims(input)));

@@ -71,5 +71,7 @@ export function verifiedToken(paseto: string, opened: OpenedToken, valid: Valida
     version: decoded.version,
     kid: decoded.key.kid,
     expiresAt: valid.expiresAt === undefined ? null : new Date(valid.expiresAt),
+    sessionId: valid.sessionId,
+    issuedAtMs: valid.issuedAtMs,
   });
 }

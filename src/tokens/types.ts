@@ -15,7 +15,7 @@ export interface CreateTokenBaseOptions {
   audience?: string | readonly string[];
   /** The `iss` claim; defaults to `encodeIssuer`. */
   issuer?: string;
-  /** Extra claims; the reserved names (aud, csrf, exp, fresh, iat, iss, jti, nbf, sub, type) are refused. */
+  /** Extra claims; the reserved names (aud, csrf, exp, fresh, iat, iss, jti, nbf, sid, sub, type) are refused. */
   userClaims?: Readonly<Record<string, unknown>>;
   /** Authenticated, unencrypted footer. With a key ring, an object footer also carries `kid`. */
   footer?: FooterInput;
@@ -25,6 +25,22 @@ export interface CreateTokenBaseOptions {
   base64Encode?: boolean;
   /** Purpose of this token; defaults to the configured `purpose`. A key of that purpose must be configured. */
   purpose?: PasetoPurpose;
+  /**
+   * The session the token joins (claim `sid`), e.g. the `sessionId` of {@link PasetoAuthService.createTokenPair}:
+   * `revokeSession` then refuses it with the rest of the session.
+   */
+  sessionId?: string;
+}
+
+/** Options of `createTokenPair`: those of an access token; both tokens get them, and a new session id. */
+export type CreateTokenPairOptions = Omit<CreateAccessTokenOptions, 'sessionId'>;
+
+/** An access token and a refresh token of one session (`sid`). */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** The `sid` claim of both tokens. */
+  readonly sessionId: string;
 }
 
 /** Options of `createAccessToken`. */
@@ -94,4 +110,8 @@ export interface VerifiedToken {
   readonly kid?: string;
   /** `exp` as a Date, or `null` for a token without `exp`. */
   readonly expiresAt: Date | null;
+  /** The `sid` claim: the session of the token; `null` for a token made outside a session. */
+  readonly sessionId: string | null;
+  /** The `iat` claim in milliseconds; `null` when absent or malformed. */
+  readonly issuedAtMs: number | null;
 }

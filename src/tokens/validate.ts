@@ -4,7 +4,7 @@
  * (passed in), throwing a {@link TokenFailure} with the code of the first failed check.
  */
 import { ErrorMessages } from '../errors';
-import { audienceMatches, deepFreeze, parseTime } from './claims';
+import { audienceMatches, deepFreeze, isSessionId, parseTime } from './claims';
 import { TokenFailure } from './failure';
 
 /** What every token must satisfy (from the configuration), plus what a caller may ask for. */
@@ -43,6 +43,10 @@ export interface ValidatedClaims {
   /** `exp` / `nbf` in milliseconds, `undefined` when absent. */
   readonly expiresAt: number | undefined;
   readonly notBefore: number | undefined;
+  /** The `sid` claim; `null` when absent. */
+  readonly sessionId: string | null;
+  /** `iat` in milliseconds; `null` when absent or malformed (a subject revocation then refuses the token). */
+  readonly issuedAtMs: number | null;
 }
 
 function invalid(message: string = ErrorMessages.invalidFormat): TokenFailure {
@@ -68,6 +72,9 @@ export function validateClaims(claims: unknown, requirement: ClaimsRequirement, 
   }
   const jti = typeof record.jti === 'string' && record.jti !== '' ? record.jti : null;
   if (jti === null && requirement.requireJti) throw invalid(ErrorMessages.jtiMissing);
+  // A sid that is not a session id could never be revoked with its session: refuse the token.
+  if (record.sid !== undefined && !isSessionId(record.sid)) throw invalid();
+  const issuedAt = parseTime(record.iat);
   checkIssuer(record.iss, requirement.issuer);
   checkAudience(record.aud, requirement.audience);
   checkTimes(expiresAt, notBefore, now, requirement.leewayMs);
@@ -79,6 +86,8 @@ export function validateClaims(claims: unknown, requirement: ClaimsRequirement, 
     fresh: record.fresh === true,
     expiresAt,
     notBefore,
+    sessionId: record.sid === undefined ? null : record.sid,
+    issuedAtMs: issuedAt === undefined || Number.isNaN(issuedAt) ? null : issuedAt,
   };
   if (requirement.token !== undefined) checkTokenType(validated, requirement.token);
   return validated;
