@@ -11,7 +11,7 @@ export interface DemoKeys {
 }
 
 /** Environment variables the demo reads; `paseto-controllers keygen` prints exactly these. */
-export type DemoEnv = Partial<Record<'PASETO_SECRET_KEY' | 'PASETO_PRIVATE_KEY' | 'PASETO_PUBLIC_KEY' | 'PASETO_VERSION' | 'PASETO_PURPOSE' | 'PORT', string>>;
+export type DemoEnv = Partial<Record<'PASETO_SECRET_KEY' | 'PASETO_PRIVATE_KEY' | 'PASETO_PUBLIC_KEY' | 'PASETO_VERSION' | 'PASETO_PURPOSE' | 'PORT' | 'HOST', string>>;
 
 /** `k3.…` / `k4.…` PASERK strings name their version; PEM and raw keys do not. */
 function versionOf(key: string | undefined): PasetoVersion | undefined {

@@ -2,8 +2,9 @@
  * The paseto-controllers demo: express 4 + routing-controllers for HTTP, socket.io (plain and
  * socket-controllers) for realtime, typedi for DI, class-validator on the login body.
  *
- *   npm start                 # http://localhost:3000
+ *   npm start                 # http://127.0.0.1:3000 (loopback only: the demo has test/test accounts)
  *   PORT=8080 npm start
+ *   HOST=0.0.0.0 npm start    # listen on every interface
  *   PASETO_SECRET_KEY=k4.local.… npm start   (from `npm run --silent keygen`)
  */
 import 'reflect-metadata';
@@ -17,6 +18,7 @@ import { SocketControllers } from 'socket-controllers';
 import { Server as SocketIOServer } from 'socket.io';
 import type { ContainerInstance } from 'typedi';
 import {
+  checkSocketControllersCoverage,
   createPasetoSocketMiddleware,
   getSocketUser,
   PASETO_KEY_SET_PATH,
@@ -38,7 +40,7 @@ import { UserStore, type DemoUser } from './users';
 
 /** Options of {@link createDemoApp}; every one has a default. */
 export interface DemoOptions {
-  /** Where keys and `PORT` come from. Default `process.env`. */
+  /** Where keys, `PORT` and `HOST` come from. Default `process.env`. */
   env?: DemoEnv;
   /** More service options (e.g. short lifetimes in tests); they win over the demo's. */
   paseto?: Partial<PasetoAuthOptions>;
@@ -55,13 +57,18 @@ export interface DemoApp {
   users: UserStore;
   /** This app's typedi container (controllers, `PasetoAuthService`, `UserStore`). */
   container: ContainerInstance;
-  /** Listen on `port` (default: `PORT`, else 3000; 0 picks a free port); resolves to the port. */
+  /**
+   * Listen on `port` (default: `PORT`, else 3000; 0 picks a free port) and `host` (default: `HOST`,
+   * else 127.0.0.1: the demo's test/test accounts stay off the network); resolves to the port.
+   */
   listen(port?: number, host?: string): Promise<number>;
   /** Disconnect every socket, stop listening and drop the app's container. */
   close(): Promise<void>;
 }
 
 const PUBLIC_DIR = join(__dirname, 'public');
+/** Loopback only unless `HOST` says otherwise. */
+export const DEFAULT_HOST = '127.0.0.1';
 
 /**
  * Build the demo: HTTP routes, the page at `/`, Socket.IO namespaces `/` and `/query`.
@@ -139,7 +146,10 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
 
   // Namespace `/query`, socket-controllers: only ?token= (a per-namespace location override).
   const QueryOnlyAuth = createPasetoSocketMiddleware({ namespace: '/query', location: ['query'], auth, userLoader });
-  new SocketControllers({ io, container, controllers: [QueryGreetingController], middlewares: [QueryOnlyAuth] });
+  const socketControllers = { io, container, controllers: [QueryGreetingController], middlewares: [QueryOnlyAuth] };
+  // A controller namespace without a paseto middleware would accept anyone: say so at start-up.
+  checkSocketControllersCoverage({ ...socketControllers, logger: { warn: log } });
+  new SocketControllers(socketControllers);
 
   let closed = false;
   return {
@@ -149,7 +159,7 @@ export function createDemoApp(options: DemoOptions = {}): DemoApp {
     auth,
     users,
     container,
-    async listen(port = Number(env.PORT ?? 3000), host?: string): Promise<number> {
+    async listen(port = Number(env.PORT ?? 3000), host = env.HOST ?? DEFAULT_HOST): Promise<number> {
       httpServer.listen(port, host);
       await once(httpServer, 'listening');
       return (httpServer.address() as AddressInfo).port;
@@ -193,7 +203,9 @@ const finalErrorHandler: ErrorRequestHandler = (error: unknown, _request, respon
 async function main(): Promise<void> {
   const demo = createDemoApp();
   const port = await demo.listen();
-  console.log(`paseto-controllers demo on http://localhost:${port}/  (log in as test/test or admin/admin)`);
+  const { address } = demo.httpServer.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  console.log(`paseto-controllers demo on http://${host}:${port}/  (log in as test/test or admin/admin)`);
   const stop = (): void => {
     demo.close().then(
       () => process.exit(0),

@@ -77,6 +77,7 @@ export {
   type PasetoSocketControllersMiddlewareClass,
   type SocketControllersNamespace,
 } from './socket/socket-controllers';
+export { checkSocketControllersCoverage, type SocketControllersCoverageOptions } from './socket/coverage';
 export type { SocketHandshakeLike, SocketTokenLookupOptions } from './transport/socket';
 export { PasetoRequired, FreshTokenRequired, RefreshTokenRequired, PasetoOptional, Auth, type PasetoRouteDecorator } from './http/decorators';
 export { pasetoRequirement, type PasetoRequirement, type PasetoRequirementOptions } from './http/requirement';

@@ -52,7 +52,7 @@ describe('demo in a real browser (headless Chromium)', function () {
     await demo?.close();
   });
 
-  it('logs in, calls /me, /admin, /fresh-action, /refresh, renews the session on its warning without a new socket, logs out: the socket ends and the session tokens are refused', async () => {
+  it('logs in, calls /me, /admin, /fresh-action, /refresh, renews the session on its warning without a new socket, shows the new tokens, logs out: the socket ends, the session tokens are refused, the page is logged out', async () => {
     if (!demo) throw new Error('demo not started');
     await page.goto(`${demo.url}/`);
     expect(await page.title()).to.equal('paseto-controllers demo');
@@ -64,7 +64,13 @@ describe('demo in a real browser (headless Chromium)', function () {
     await page.waitForFunction(() => document.getElementById('greeting')?.textContent?.includes('Test User'));
     expect(await page.textContent('#greeting')).to.equal('Hello, Test User! You are connected to /.');
     expect(await page.textContent('#socket-state')).to.equal('connected');
-    expect(await page.textContent('#login-status')).to.match(/^Logged in as test\. Access token: v4\.local\./);
+    expect(await page.textContent('#login-status')).to.equal('Logged in as test.');
+    const loginToken = (await page.textContent('#access-token')) ?? '';
+    expect(loginToken).to.match(/^v4\.local\.[\w-]{100,}/);
+    // The socket-controllers namespace /query, token in ?token=.
+    await page.waitForFunction(() => document.getElementById('query-greeting')?.textContent !== '');
+    expect(await page.textContent('#query-greeting')).to.equal('Hello, Test User! You are connected to /query.');
+    expect(await page.textContent('#query-state')).to.equal('connected');
 
     // GET /me with the bearer token.
     await page.click('#me');
@@ -107,6 +113,28 @@ describe('demo in a real browser (headless Chromium)', function () {
     await page.waitForFunction(() => document.getElementById('api-result')?.textContent?.startsWith('GET /me'));
     expect(await page.textContent('#socket-state')).to.equal('connected');
     expect(await page.textContent('#session-ended')).to.equal('');
+    expect(await page.textContent('#access-token'), 'the page shows the renewed token').to.not.equal(loginToken);
+
+    // POST /refresh: the page shows and sends the new (not fresh) access token; /fresh-action refuses it.
+    await page.click('#refresh');
+    await page.waitForFunction(() => document.getElementById('api-result')?.textContent?.startsWith('POST /refresh'));
+    const refreshed = (await page.textContent('#api-result')) ?? '';
+    const newToken = (JSON.parse(refreshed.slice(refreshed.indexOf('\n') + 1)) as { access_token: string }).access_token;
+    expect(newToken).to.not.equal(loginToken);
+    expect(await page.textContent('#access-token')).to.equal(newToken);
+    expect((await page.getAttribute('#api-result', 'class')) ?? '').to.not.include('error');
+    await page.click('#fresh-action');
+    await page.waitForFunction(() => document.getElementById('api-result')?.textContent?.startsWith('POST /fresh-action'));
+    expect(await page.textContent('#api-result')).to.match(/^POST \/fresh-action → 401\n/);
+    expect((await page.getAttribute('#api-result', 'class')) ?? '', 'an error is styled as one').to.include('error');
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('api-result') as HTMLElement).color)).to.equal('rgb(176, 0, 32)');
+    // DEMO_SCREENSHOT=/tmp/demo.png: a look at the page with a long token and an error, then logged out.
+    if (process.env.DEMO_SCREENSHOT) await page.screenshot({ path: process.env.DEMO_SCREENSHOT.replace(/\.png$/, '-error.png'), fullPage: true });
+
+    // A fresh token again needs the password: log in again (new sockets with the new token).
+    await page.click('#login');
+    await page.waitForFunction((old) => document.getElementById('access-token')?.textContent !== old, newToken);
+    await page.waitForFunction(() => document.getElementById('greeting')?.textContent !== '' && document.getElementById('query-greeting')?.textContent !== '');
 
     // Log out: the session is revoked, so the socket ends at once, the server saying why.
     await page.click('#logout');
@@ -116,8 +144,18 @@ describe('demo in a real browser (headless Chromium)', function () {
     await page.waitForFunction(() => document.getElementById('socket-error')?.textContent !== '');
     expect(await page.textContent('#socket-error')).to.equal('connect_error: Token has been revoked (token_revoked)');
     expect(await page.textContent('#socket-state')).to.equal('refused');
-    expect(await page.textContent('#logout-status')).to.include('the session (every token of this login) revoked');
+    // Once the refusal is shown the logout line says so, no longer "Reconnecting…".
+    await page.waitForFunction(() => document.getElementById('logout-status')?.textContent?.includes('refused'));
+    const loggedOut = (await page.textContent('#logout-status')) ?? '';
+    expect(loggedOut).to.equal('Logged out: the session (every token of this login) revoked. Reconnecting with the revoked token was refused (see 3).');
+    expect(loggedOut).to.not.include('Reconnecting the socket');
     expect(await page.textContent('#greeting')).to.equal('');
+    // The page is back in its logged-out state.
+    expect(await page.textContent('#login-status')).to.equal('Not logged in.');
+    expect(await page.textContent('#access-token')).to.equal('none');
+    expect(await page.textContent('#api-result')).to.equal('');
+    for (const id of ['me', 'admin', 'fresh-action', 'refresh', 'logout']) expect(await page.isDisabled(`#${id}`), id).to.equal(true);
+    if (process.env.DEMO_SCREENSHOT) await page.screenshot({ path: process.env.DEMO_SCREENSHOT, fullPage: true });
 
     // No uncaught exception in the page's script. (Console "Failed to load resource" lines are not
     // counted: the browser logs every 4xx, and socket.io's polling may hit its closed session once.)

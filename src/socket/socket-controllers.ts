@@ -8,6 +8,7 @@ import {
   type SocketAuthError,
 } from './middleware';
 import { AuthPasetoError, ErrorMessages, PasetoConfigError } from '../errors';
+import { recordPasetoMiddleware } from './coverage';
 import { judgeEvent, refuseEvent, SOCKET_EVENT_RULE_CHECKS, type SocketEventRule } from './events';
 import { checkOptions, checkSocketControllersMiddlewareOptions } from './options';
 import { bindingOf, getSocketAuth, type LiveSocket } from './record';
@@ -106,6 +107,7 @@ export class PasetoSocketMiddleware implements PasetoSocketControllersMiddleware
 
 // Decorating at load instead of with `@Middleware()` keeps socket-controllers optional.
 loadSocketControllers()?.Middleware()(PasetoSocketMiddleware);
+recordPasetoMiddleware(PasetoSocketMiddleware, undefined);
 
 /**
  * Creates a socket-controllers `@Middleware` class (also a typedi `@Service`) with its own
@@ -150,6 +152,7 @@ export function createPasetoSocketMiddleware<U = unknown>(options: PasetoSocketC
     priority,
     namespace: rootOnly || namespace === undefined ? undefined : typeof namespace === 'string' || namespace instanceof RegExp ? namespace : [...namespace],
   })(PasetoNamespaceMiddleware);
+  recordPasetoMiddleware(PasetoNamespaceMiddleware, rootOnly ? '/' : namespace);
   return PasetoNamespaceMiddleware;
 }
 
