@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DEFAULTS } from '../src/config/resolve';
 import { httpBench } from './http.bench';
 import { forkBench, machineLine, nextMessage } from './machine';
+import { propagationBench } from './propagation.bench';
 import { socketBench } from './socket.bench';
 import { row, renderTable, type Probe, type Row } from './table';
 import { verifyProbes } from './verify.bench';
@@ -14,8 +15,8 @@ import { verifyProbes } from './verify.bench';
  */
 const quick = process.argv.includes('--quick');
 const settings = quick
-  ? { rounds: 1, httpSeconds: 1, socketSeconds: 1, microMs: 200, memoryTokens: 15_000 }
-  : { rounds: 5, httpSeconds: 3, socketSeconds: 3, microMs: 1000, memoryTokens: 200_000 };
+  ? { rounds: 1, httpSeconds: 1, socketSeconds: 1, microMs: 200, memoryTokens: 15_000, revocations: 100 }
+  : { rounds: 5, httpSeconds: 3, socketSeconds: 3, microMs: 1000, memoryTokens: 200_000, revocations: 200 };
 
 interface MemoryFigures {
   count: number;
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
   );
   const http = await httpBench(settings.httpSeconds);
   const sockets = await socketBench(settings.socketSeconds);
-  const probes: Probe[] = [...http.probes, ...sockets.probes, ...(await verifyProbes(settings.microMs))];
+  const propagation = await propagationBench(settings.revocations);
+  const probes: Probe[] = [...http.probes, ...sockets.probes, ...(await verifyProbes(settings.microMs)), ...propagation.probes];
   let memory: Row[] = [];
   try {
     for (let round = 0; round < settings.rounds; round += 1) {
@@ -76,10 +78,11 @@ async function main(): Promise<void> {
   } finally {
     await http.stop();
     sockets.stop();
+    await propagation.stop();
   }
   // Rows to come: per-event socket guards (events/s guarded vs unguarded) join the Socket.IO
   // section; the denylist mirror's and live sessions' memory join the memory rows.
-  console.log(renderTable([...probes.flatMap((probe) => probe.rows), ...memory]));
+  console.log(renderTable([...probes.flatMap((probe) => probe.rows), ...propagation.skipped, ...memory]));
 }
 
 main().catch((error: unknown) => {
