@@ -1,25 +1,25 @@
 import { Inject, Service, Token } from 'typedi';
-import { AuthPasetoError, ErrorMessages, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
-import type { PasetoAuthOptions, PasetoPurpose, ResolvedPasetoConfig } from './config/options';
+import { AuthPasetoError, PasetoConfigError, type AuthPasetoErrorCode } from './errors';
+import type { PasetoAuthOptions, ResolvedPasetoConfig } from './config/options';
 import { resolveOptions } from './config/resolve';
-import { KeyRing, type PasetoKey } from './keys/key-ring';
+import { KeyRing } from './keys/key-ring';
 import { publicKeySetOf, type PasetoKeySet } from './keys/key-set';
 import { RemoteKeySet } from './keys/remote-key-set';
 import { issueToken } from './tokens/issue';
-import { TokenFailure } from './tokens/failure';
-import { openToken, unwrapToken, verifiedToken } from './tokens/open';
-import { checkTimes, checkTokenType, checkTypeRequirement, validateClaims, type ClaimsRequirement } from './tokens/validate';
-import { assertionBytes } from './tokens/footer';
-import { VerifiedTokenCache, type CachedVerification } from './tokens/verified-cache';
-import { supportsSessions, type DenylistStore, type Revocation, type RevocableToken, type SessionDenylistStore, type TokenInDenylistLoader } from './denylist/store';
+import type { ClaimsRequirement } from './tokens/validate';
+import { VerifiedTokenCache } from './tokens/verified-cache';
+import type { DenylistStore, Revocation, RevocableToken, TokenInDenylistLoader } from './denylist/store';
 import { RevocationFeed } from './denylist/feed';
-import { isSessionId, newSessionId } from './tokens/claims';
-import { carriedClaims, checkSessionLifetime, longestLifetimeFrom, looksLikeToken } from './tokens/session';
+import { checkSessionLifetime } from './tokens/session';
 import { MemoryDenylist } from './denylist/memory';
 import { askDenylist } from './denylist/ask';
 import { systemClock, type PasetoClock } from './clock';
-import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
-import { AuthFailureListeners, refusedTokenOf, withRefusedToken, type AuthFailureListener, type FailureContext } from './events';
+import type { MaybePromise } from './maybe-promise';
+import { AuthFailureListeners, type AuthFailureListener, type FailureContext } from './events';
+import { RevokeListeners, createTokenPair, revokeSession, revokeSubject, revokeToken, rotateRefreshToken, type RevocationContext } from './sessions';
+import { asAuthError, authenticateNow, claimRulesOf, openCached, verify, type VerificationContext } from './verification';
+import { checkRoles, rolesIn } from './roles';
+import { signingKeyOf } from './keys/signing-key';
 import type {
   AuthenticateOptions,
   CreateAccessTokenOptions,
@@ -39,16 +39,6 @@ export const PASETO_CONFIG = new Token<PasetoAuthOptions>('paseto-controllers.co
 /** Told of a revocation the service accepted; see {@link PasetoAuthService.onRevoke}. */
 export type RevocationListener = (token: RevocableToken) => void;
 
-/** Failures that an optional route treats as "no usable token" (fastapi-paseto's decode errors). */
-const ANONYMOUS_WHEN_OPTIONAL: ReadonlySet<AuthPasetoErrorCode> = new Set<AuthPasetoErrorCode>([
-  'invalid_token',
-  'token_expired',
-  'token_not_active',
-  'invalid_issuer',
-  'invalid_audience',
-]);
-
-
 /**
  * Creates, verifies and revokes PASETO tokens: the one façade the HTTP and Socket.IO adapters call.
  * Construct it by hand with options, or through typedi with {@link PASETO_CONFIG}.
@@ -67,12 +57,13 @@ export class PasetoAuthService {
   readonly #claimRules: ClaimsRequirement;
   readonly #useKid: boolean;
   readonly #keySet: RemoteKeySet | undefined;
-  // Wrapper objects, so one function subscribed twice holds two independent subscriptions.
-  readonly #revocationListeners = new Set<{ readonly listener: RevocationListener }>();
+  readonly #revocationListeners = new RevokeListeners();
   readonly #feed: RevocationFeed;
   // The latest subject cut-off of this process: tokens issued after it get a later iat, even on a frozen clock.
   #lastCutOff = Number.NEGATIVE_INFINITY;
   readonly #failureListeners = new AuthFailureListeners();
+  // The private state and methods the moved-out operations need (./sessions, ./verification).
+  readonly #context: RevocationContext & VerificationContext;
 
   constructor(@Inject(PASETO_CONFIG) options: PasetoAuthOptions = {}) {
     const resolved = resolveOptions(options);
@@ -89,13 +80,29 @@ export class PasetoAuthService {
     this.#denylist = options.denylist ?? new MemoryDenylist({ clock: this.clock });
     this.#denylistLoader = options.tokenInDenylistLoader;
     this.#feed = new RevocationFeed(this.#denylist);
-    this.#claimRules = Object.freeze({
-      leewayMs: this.config.decodeLeeway * 1000,
-      issuer: this.config.decodeIssuer,
-      audience: this.config.decodeAudience,
-      requireExpiry: this.config.requireExpiry,
-      requireJti: this.config.requireJti,
-    });
+    this.#claimRules = claimRulesOf(this.config);
+    this.#context = {
+      config: this.config,
+      clock: this.clock,
+      keyRing: this.#keyRing,
+      keySet: this.#keySet,
+      cache: this.#cache,
+      claimRules: this.#claimRules,
+      denylist: this.#denylist,
+      denylistLoader: this.#denylistLoader,
+      feed: this.#feed,
+      error: (code, message) => this.error(code, message),
+      asAuthError: (run) => asAuthError(this, run),
+      open: (token, verifyOptions) => openCached(this.#context, token, verifyOptions),
+      issue: (type, issueOptions, fresh) => this.issue(type, issueOptions, fresh),
+      verifyToken: (token, verifyOptions) => this.verifyToken(token, verifyOptions),
+      isRevocationChecked: (token) => this.isRevocationChecked(token),
+      revokeSession: (sessionId) => this.revokeSession(sessionId),
+      noteCutOff: (cutOff) => {
+        this.#lastCutOff = Math.max(this.#lastCutOff, cutOff);
+      },
+      revokeListeners: this.#revocationListeners,
+    };
     // Last: no fetch for a service that fails to construct.
     this.#keySet?.start();
   }
@@ -138,16 +145,8 @@ export class PasetoAuthService {
    * (see {@link revokeSession}), the access token is fresh when `fresh: true`, and the other options
    * (subject, lifetime, user claims, audience, ...) apply to both.
    */
-  async createTokenPair(options: CreateTokenPairOptions): Promise<TokenPair> {
-    if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
-    if ((options as { sessionId?: unknown }).sessionId !== undefined) {
-      throw new TypeError('createTokenPair makes a new session: pass sessionId to createAccessToken or createRefreshToken to join one');
-    }
-    const sessionId = newSessionId();
-    const { fresh, ...rest } = options;
-    const accessToken = await this.issue('access', { ...rest, sessionId }, fresh ?? false);
-    const refreshToken = await this.issue('refresh', { ...rest, sessionId }, undefined);
-    return { accessToken, refreshToken, sessionId };
+  createTokenPair(options: CreateTokenPairOptions): Promise<TokenPair> {
+    return createTokenPair(this.#context, options);
   }
 
   /**
@@ -161,29 +160,8 @@ export class PasetoAuthService {
    *   `refresh_token_reused`, `denylist_unavailable`, and every verification failure
    * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
    */
-  async rotateRefreshToken(refreshToken: string, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<TokenPair> {
-    const store = this.#sessionStore('rotate refresh tokens');
-    const verified = await this.verifyToken(refreshToken, { ...options, refreshToken: true });
-    const { sessionId, jti } = verified;
-    if (sessionId === null || jti === null) throw this.error('invalid_argument', ErrorMessages.sessionMissing);
-    // Rotation relies on the session's revocation even when refresh tokens are not checked on verification.
-    if (!this.isRevocationChecked(verified) && (await this.#asAuthError(() => askDenylist(this.#denylist, this.#denylistLoader, verified)))) {
-      throw this.error('token_revoked', ErrorMessages.revoked);
-    }
-    const spent = await this.#store(() => store.spend(jti, this.#entryUntil(verified.expiresAt?.getTime() ?? null)));
-    if (spent !== true) {
-      await this.revokeSession(sessionId);
-      throw this.error('refresh_token_reused', ErrorMessages.refreshTokenReused);
-    }
-    const next: CreateTokenBaseOptions = {
-      subject: verified.subject,
-      sessionId,
-      purpose: verified.purpose,
-      userClaims: carriedClaims(verified.claims),
-      ...(verified.claims.aud === undefined ? {} : { audience: verified.claims.aud as string | string[] }),
-    };
-    const accessToken = await this.issue('access', next, false);
-    return { accessToken, refreshToken: await this.issue('refresh', next, undefined), sessionId };
+  rotateRefreshToken(refreshToken: string, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<TokenPair> {
+    return rotateRefreshToken(this.#context, refreshToken, options);
   }
 
   /**
@@ -194,18 +172,8 @@ export class PasetoAuthService {
    * @throws TypeError for a token without `sid`
    * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
    */
-  async revokeSession(sessionIdOrToken: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<void> {
-    const store = this.#sessionStore('revoke sessions');
-    let sessionId: string | null;
-    if (typeof sessionIdOrToken === 'string' && !looksLikeToken(sessionIdOrToken) && options.base64Encoded !== true) {
-      if (!isSessionId(sessionIdOrToken)) throw new TypeError('sessionId must be a non-empty string of at most 128 characters');
-      sessionId = sessionIdOrToken;
-    } else {
-      sessionId = typeof sessionIdOrToken === 'string' ? this.#asAuthError(() => this.#open(sessionIdOrToken, options)).verified.sessionId : sessionIdOrToken.sessionId;
-    }
-    if (sessionId === null) throw new TypeError('cannot revoke the session of a token without a sid claim');
-    const id = sessionId;
-    await this.#store(() => store.revokeSession(id, this.#entryUntil(longestLifetimeFrom(this.config, this.clock.now()))));
+  revokeSession(sessionIdOrToken: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<void> {
+    return revokeSession(this.#context, sessionIdOrToken, options);
   }
 
   /**
@@ -215,14 +183,8 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store fails (the revocation has not happened)
    * @throws PasetoConfigError unless `denylistEnabled` and the store supports sessions
    */
-  async revokeSubject(subject: string | number): Promise<void> {
-    const store = this.#sessionStore('revoke subjects');
-    if (!((typeof subject === 'string' && subject !== '') || (typeof subject === 'number' && Number.isSafeInteger(subject)))) {
-      throw new TypeError('subject must be a non-empty string or a safe integer');
-    }
-    const cutOff = this.clock.now();
-    this.#lastCutOff = Math.max(this.#lastCutOff, cutOff);
-    await this.#store(() => store.revokeSubject(subject, cutOff, this.#entryUntil(longestLifetimeFrom(this.config, cutOff))));
+  revokeSubject(subject: string | number): Promise<void> {
+    return revokeSubject(this.#context, subject);
   }
 
   /**
@@ -242,7 +204,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError with the code of the first failed check
    */
   async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<VerifiedToken> {
-    return this.#asAuthError(() => this.#verify(token, options));
+    return asAuthError(this, () => verify(this.#context, token, options));
   }
 
   /**
@@ -259,32 +221,12 @@ export class PasetoAuthService {
    * @internal
    */
   authenticateNow(token: string | undefined, options: AuthenticateOptions = {}): MaybePromise<VerifiedToken | null> {
-    return this.#asAuthError(() => {
-      if (token === undefined || token === '') {
-        checkTypeRequirement(options);
-        if (options.optional) return null;
-        throw new TokenFailure('token_missing', ErrorMessages.tokenMissing);
-      }
-      const anonymousIfOptional = (error: unknown): null => {
-        if (options.optional && error instanceof TokenFailure && ANONYMOUS_WHEN_OPTIONAL.has(error.code)) return null;
-        throw error;
-      };
-      let verified: MaybePromise<VerifiedToken>;
-      try {
-        verified = this.#verify(token, options);
-      } catch (error) {
-        return anonymousIfOptional(error);
-      }
-      return isPromiseLike(verified) ? Promise.resolve(verified).catch(anonymousIfOptional) : verified;
-    });
+    return authenticateNow(this.#context, token, options);
   }
 
   /** The roles of a token: its `rolesClaim` as a list, or a space-separated string split (as OAuth `scope`). */
   rolesOf(verified: VerifiedToken): string[] {
-    const value = verified.claims[this.config.rolesClaim];
-    if (typeof value === 'string') return value.split(/\s+/).filter((role) => role !== '');
-    if (Array.isArray(value)) return value.filter((role): role is string => typeof role === 'string');
-    return [];
+    return rolesIn(verified, this.config.rolesClaim);
   }
 
   /**
@@ -292,13 +234,7 @@ export class PasetoAuthService {
    * of them. Roles need a token: an anonymous (optional) caller fails with `token_missing`.
    */
   checkRoles(verified: VerifiedToken | null, requirement: RoleRequirement): void {
-    const { all = [], any = [] } = requirement;
-    if (all.length === 0 && any.length === 0) return;
-    if (verified === null) throw this.error('token_missing', ErrorMessages.tokenMissing);
-    const roles = new Set(this.rolesOf(verified));
-    if (!all.every((role) => roles.has(role)) || (any.length > 0 && !any.some((role) => roles.has(role)))) {
-      throw withRefusedToken(this.error('insufficient_role', ErrorMessages.insufficientRole), verified);
-    }
+    checkRoles(this, verified, requirement);
   }
 
   /**
@@ -309,29 +245,8 @@ export class PasetoAuthService {
    *   `denylistTokenChecks` (the entry is stored all the same, so a later configuration honours it)
    * @throws TypeError for a token without a `jti` (it could not be told apart from others)
    */
-  async revokeToken(token: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<boolean> {
-    if (!this.config.denylistEnabled) {
-      throw new PasetoConfigError('denylistEnabled', 'must be true to revoke tokens: with the denylist off a revoked token would still be accepted');
-    }
-    const verified = typeof token === 'string' ? this.#asAuthError(() => this.#open(token, options)).verified : token;
-    // Tokens without a jti (made elsewhere with a shared key) cannot be told apart from one another.
-    if (verified.jti === null) throw new TypeError('cannot revoke a token without a jti claim');
-    // The entry must outlive the last moment the token verifies, which is exp plus the leeway.
-    const until = verified.expiresAt === null ? null : new Date(verified.expiresAt.getTime() + this.config.decodeLeeway * 1000);
-    try {
-      await this.#denylist.revoke(verified.jti, until);
-    } catch {
-      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
-    }
-    this.#feed.local({ kind: 'token', jti: verified.jti });
-    for (const subscription of [...this.#revocationListeners]) {
-      try {
-        subscription.listener(verified);
-      } catch {
-        // The revocation is stored: a listener's failure is the listener's to report, not a failed revocation.
-      }
-    }
-    return this.isRevocationChecked(verified);
+  revokeToken(token: string | VerifiedToken, options: Pick<VerifyTokenOptions, 'base64Encoded' | 'implicitAssertion'> = {}): Promise<boolean> {
+    return revokeToken(this.#context, token, options);
   }
 
   /**
@@ -344,11 +259,7 @@ export class PasetoAuthService {
    * const stop = auth.onRevoke((token) => log.info('revoked', token.jti));
    */
   onRevoke(listener: RevocationListener): () => void {
-    const subscription = { listener };
-    this.#revocationListeners.add(subscription);
-    return () => {
-      this.#revocationListeners.delete(subscription);
-    };
+    return this.#revocationListeners.add(listener);
   }
 
   /**
@@ -388,7 +299,7 @@ export class PasetoAuthService {
    * @throws AuthPasetoError `denylist_unavailable` when the store or loader fails (fail closed: never `false`)
    */
   async isRevoked(token: RevocableToken): Promise<boolean> {
-    return this.isRevocationChecked(token) && this.#asAuthError(() => askDenylist(this.#denylist, this.#denylistLoader, token));
+    return this.isRevocationChecked(token) && asAuthError(this, () => askDenylist(this.#denylist, this.#denylistLoader, token));
   }
 
   /**
@@ -399,20 +310,6 @@ export class PasetoAuthService {
     return new AuthPasetoError(code, message, this.config.statusCodes[code]);
   }
 
-  /** Runs `run`, turning a {@link TokenFailure} it throws or rejects with into {@link error}. */
-  #asAuthError<T>(run: () => T): T {
-    const convert = (failure: unknown): never => {
-      throw failure instanceof TokenFailure ? withRefusedToken(this.error(failure.code, failure.message), refusedTokenOf(failure)) : failure;
-    };
-    let result: T;
-    try {
-      result = run();
-    } catch (failure) {
-      return convert(failure);
-    }
-    return (isPromiseLike(result) ? Promise.resolve(result).catch(convert) : result) as T;
-  }
-
   /** PASERK ids of the configured keys, the signing key first. */
   get keyIds(): readonly string[] {
     return this.#keyRing.keys.map((key) => key.kid);
@@ -420,89 +317,10 @@ export class PasetoAuthService {
 
   private async issue(type: string, options: CreateTokenBaseOptions, fresh: boolean | undefined): Promise<string> {
     if (typeof options !== 'object' || options === null) throw new TypeError('token options must be an object');
-    const key = this.signingKey(options.purpose);
+    const key = signingKeyOf(this.#keyRing, options.purpose, this.config.purpose);
     // After a subject cut-off, a token of the same millisecond would fall on the wrong side of it.
     const now = Math.max(this.clock.now(), this.#lastCutOff + 1);
     if (options.sessionId !== undefined) checkSessionLifetime(this.config, options.expiresIn, now);
     return issueToken(type, options, fresh, { key, config: this.config, now, withKid: this.#useKid });
   }
-
-  /** How long a denylist entry must last for a token valid until `expiresAt` (ms): plus the leeway; `null`: forever. */
-  #entryUntil(expiresAt: number | null): Date | null {
-    return expiresAt === null ? null : new Date(expiresAt + this.config.decodeLeeway * 1000);
-  }
-
-  /** The store, when sessions can be served: the denylist is on and the store has every session method. */
-  #sessionStore(what: string): SessionDenylistStore {
-    if (!this.config.denylistEnabled) {
-      throw new PasetoConfigError('denylistEnabled', `must be true to ${what}: with the denylist off a revoked session would still be accepted`);
-    }
-    if (!supportsSessions(this.#denylist)) {
-      throw new PasetoConfigError('denylist', `the store cannot ${what}: it needs revokeSession, revokeSubject, spend and onRevocation (MemoryDenylist and RedisDenylist have them)`);
-    }
-    return this.#denylist;
-  }
-
-  /** A store call; its failure is `denylist_unavailable` (and a revocation that failed has not happened). */
-  async #store<T>(call: () => T | Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch {
-      throw this.error('denylist_unavailable', ErrorMessages.denylistUnavailable);
-    }
-  }
-
-  private signingKey(purpose: PasetoPurpose | undefined): PasetoKey {
-    const wanted = purpose ?? this.config.purpose;
-    if (wanted !== 'local' && wanted !== 'public') throw new TypeError("purpose must be 'local' or 'public'");
-    const key = this.#keyRing.keys.find((candidate) => candidate.canSign && candidate.purpose === wanted);
-    if (!key) {
-      throw new PasetoConfigError(wanted === 'local' ? 'secretKey' : 'privateKey', `no key that can create ${wanted} tokens is configured`);
-    }
-    return key;
-  }
-
-  /** Decoding, keys and claims, through the verified-token cache; time claims re-checked on every use. */
-  #open(token: string, options: VerifyTokenOptions): CachedVerification {
-    const paseto = unwrapToken(token, this.config.maxTokenLength, options.base64Encoded === true);
-    const assertion = assertionBytes(options.implicitAssertion);
-    const now = this.clock.now();
-    const rules = this.#claimRules;
-    const cached = this.#cache.get(paseto, assertion, now, rules.leewayMs);
-    if (cached !== undefined) {
-      checkTimes(cached.expiresAt, cached.notBefore, now, rules.leewayMs);
-      return cached;
-    }
-    const opened = openToken(this.#keyRing, paseto, assertion);
-    const valid = validateClaims(opened.claims, rules, now);
-    const verified = verifiedToken(paseto, opened, valid);
-    const entry: CachedVerification = { verified, assertion, expiresAt: valid.expiresAt, notBefore: valid.notBefore };
-    this.#cache.set(paseto, entry);
-    return entry;
-  }
-
-  /**
-   * Open → validate (cached) → denylist → type and freshness: synchronous unless the denylist
-   * store answers with a promise. Throws {@link TokenFailure}.
-   */
-  #verify(token: string, options: VerifyTokenOptions): MaybePromise<VerifiedToken> {
-    checkTypeRequirement(options);
-    // A token naming a key not fetched yet waits for the key set; a known key stays synchronous.
-    const keySet = this.#keySet;
-    const opened = keySet ? keySet.verify(() => this.#open(token, options)) : this.#open(token, options);
-    return andThen(opened, ({ verified }) => {
-      const finish = (revoked: boolean): VerifiedToken => {
-        try {
-          if (revoked) throw new TokenFailure('token_revoked', ErrorMessages.revoked);
-          checkTokenType(verified, options);
-        } catch (failure) {
-          // Refused after it verified: failure listeners may see whose token it was.
-          throw withRefusedToken(failure, verified);
-        }
-        return verified;
-      };
-      return this.isRevocationChecked(verified) ? andThen(askDenylist(this.#denylist, this.#denylistLoader, verified), finish) : finish(false);
-    });
-  }
 }
-
