@@ -1,8 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-
-const root = resolve(__dirname, '..');
+import { runNodeScript, withoutPackages } from './helpers/missing-peer';
 
 /**
  * A fresh node process in which no framework can be resolved (routing-controllers, express,
@@ -11,18 +8,7 @@ const root = resolve(__dirname, '..');
  * any framework renders (httpCode, status, toJSON) without routing-controllers' HttpError.
  */
 const script = `
-const Module = require('node:module');
-const resolveFilename = Module._resolveFilename;
-const absent = ['routing-controllers', 'express', 'socket.io', 'socket-controllers'];
-Module._resolveFilename = function (request, ...rest) {
-  if (absent.some((name) => request === name || request.startsWith(name + '/'))) {
-    const error = new Error("Cannot find module '" + request + "'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
-  }
-  return resolveFilename.call(this, request, ...rest);
-};
-(async () => {
+${withoutPackages('routing-controllers', 'express', 'socket.io', 'socket-controllers')}(async () => {
   const { PasetoAuthService } = require('./src/service.ts');
   const { AuthPasetoError } = require('./src/errors.ts');
   const { TestClock } = require('./src/testing/clock.ts');
@@ -45,11 +31,7 @@ describe('the core loads without any HTTP or socket framework', function () {
   this.timeout(60_000);
 
   it('creates and verifies tokens; an error renders by httpCode/toJSON with its configured status', () => {
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'reflect-metadata', '-e', script], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 55_000,
-    });
+    const child = runNodeScript(script);
     expect(child.stderr).to.equal('');
     expect(JSON.parse(child.stdout)).to.deep.equal({
       subject: 'alice',

@@ -1,8 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-
-const root = resolve(__dirname, '../..');
+import { runNodeScript, withoutPackages } from '../helpers/missing-peer';
 
 /**
  * Runs in a fresh node process in which `routing-controllers` cannot be resolved once the modules
@@ -12,17 +9,7 @@ const root = resolve(__dirname, '../..');
 const script = `
 require('./src/errors.ts');
 require('./src/transport/http.ts');
-const Module = require('node:module');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (request === 'routing-controllers' || request.startsWith('routing-controllers/')) {
-    const error = new Error("Cannot find module 'routing-controllers'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
-  }
-  return resolveFilename.call(this, request, ...rest);
-};
-const out = { loaded: [] };
+${withoutPackages('routing-controllers')}const out = { loaded: [] };
 for (const name of ['checkers', 'decorators', 'error-handler', 'public', 'with-paseto', 'auth-handle', 'cookies', 'requirement']) {
   require('./src/http/' + name + '.ts');
   out.loaded.push(name);
@@ -44,11 +31,7 @@ describe('routing-controllers is loaded by the HTTP adapter only when used', fun
   this.timeout(60_000);
 
   it('without it the src/http modules load, and the decorators and withPaseto explain', () => {
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'reflect-metadata', '-e', script], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 55_000,
-    });
+    const child = runNodeScript(script);
     expect(child.status, child.stderr).to.equal(0);
     const out = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     const missing = /^PasetoConfigError: Invalid PASETO configuration: routing-controllers: .* needs the peer dependency routing-controllers: npm install routing-controllers$/;

@@ -1,26 +1,13 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { runNodeScript, withoutPackages } from '../helpers/missing-peer';
 import { PasetoSocketMiddleware } from '../../src/socket/socket-controllers';
-
-const root = resolve(__dirname, '../..');
 
 /**
  * Runs in a fresh node process in which `socket-controllers` cannot be resolved, as for a user
  * who never installed it: the package must still load, and the plain socket.io path must work.
  */
 const script = `
-const Module = require('node:module');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (request === 'socket-controllers' || request.startsWith('socket-controllers/')) {
-    const error = new Error("Cannot find module 'socket-controllers'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
-  }
-  return resolveFilename.call(this, request, ...rest);
-};
-(async () => {
+${withoutPackages('socket-controllers')}(async () => {
   const out = {};
   require('./src/index.ts');
   out.indexLoaded = true;
@@ -54,11 +41,7 @@ describe('socket-controllers is an optional peer dependency', function () {
   });
 
   it('without it the index and the socket modules load, the ready-made class still works on plain socket.io, and the factory explains', () => {
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'reflect-metadata', '-e', script], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 55_000,
-    });
+    const child = runNodeScript(script);
     expect(child.stderr, child.stderr).to.equal('');
     expect(child.status).to.equal(0);
     const out = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');

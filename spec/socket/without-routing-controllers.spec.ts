@@ -4,23 +4,10 @@
  * a fresh node process in which `require('routing-controllers')` fails with MODULE_NOT_FOUND.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-
-const root = resolve(__dirname, '../..');
+import { runNodeScript, withoutPackages } from '../helpers/missing-peer';
 
 const script = `
-const Module = require('node:module');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  if (request === 'routing-controllers' || request.startsWith('routing-controllers/')) {
-    const error = new Error("Cannot find module 'routing-controllers'");
-    error.code = 'MODULE_NOT_FOUND';
-    throw error;
-  }
-  return resolveFilename.call(this, request, ...rest);
-};
-(async () => {
+${withoutPackages('routing-controllers')}(async () => {
   const out = {};
   const lib = require('./src/index.ts');
   out.indexLoaded = true;
@@ -52,11 +39,7 @@ describe('routing-controllers is an optional peer dependency (a Socket.IO-only a
   this.timeout(60_000);
 
   it('without it the index loads and a socket.io server guarded by pasetoSocketMiddleware accepts and refuses connections', () => {
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'reflect-metadata', '-e', script], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 55_000,
-    });
+    const child = runNodeScript(script);
     expect(child.stderr, child.stderr).to.equal('');
     expect(child.status).to.equal(0);
     const out = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}');
