@@ -1,27 +1,9 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from './chromium';
 import { startDemo, type RunningDemo } from '../demo/helpers';
 import { TestClock } from '../../src/testing/clock';
 import { getSocketAuth } from '../../src/socket/middleware';
-
-/** Debian's chromium package; playwright-core never downloads a browser here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/**
- * Flags for a headless, root-run Chromium on a machine with a closed network: without the
- * background-networking ones it keeps dialling Google's hosts. playwright-core gives every
- * launch a fresh, temporary profile (--user-data-dir) of its own.
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('demo in a real browser (headless Chromium)', function () {
   this.timeout(60_000);
@@ -33,16 +15,11 @@ describe('demo in a real browser (headless Chromium)', function () {
   const clock = new TestClock();
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does).`;
-      if (process.env.CI === 'true') throw new Error(`Browser test cannot run in CI: ${reason}`);
-      console.warn(`\n${'!'.repeat(100)}\n!!! SKIPPING THE BROWSER END-TO-END TEST: ${reason}\n${'!'.repeat(100)}\n`);
-      this.skip();
-    }
+    requireChromium(this, 'THE BROWSER END-TO-END TEST');
     // The demo's service reads time from this clock (token times, live-session timers), so the
     // session warning is reached without waiting.
     demo = await startDemo({ paseto: { clock } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });

@@ -1,21 +1,7 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from './chromium';
 import { startDemo, type RunningDemo } from '../demo/helpers';
-
-/** Debian's chromium package; playwright-core never downloads a browser here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** As in demo.browser.spec.ts: headless, root-run, and no background calls to Google's hosts. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Swagger UI's block of the GET /me operation. */
 const ME = '.opblock-get:has(.opblock-summary-path[data-path="/me"])';
@@ -30,14 +16,9 @@ describe('Swagger UI of the demo in a real browser (headless Chromium)', functio
   const offOrigin: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does).`;
-      if (process.env.CI === 'true') throw new Error(`Browser test cannot run in CI: ${reason}`);
-      console.warn(`\n${'!'.repeat(100)}\n!!! SKIPPING THE SWAGGER UI END-TO-END TEST: ${reason}\n${'!'.repeat(100)}\n`);
-      this.skip();
-    }
+    requireChromium(this, 'THE SWAGGER UI END-TO-END TEST');
     demo = await startDemo();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const origin = demo.url;
